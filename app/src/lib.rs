@@ -1,0 +1,1 @@
+//! The Pilothouse web UI.

@@ -1,0 +1,1 @@
+//! Pilothouse diagrams: cluster state → diagram model → layout → PlantUML / SVG / PNG.

@@ -1,0 +1,5 @@
+//! One file per subcommand of the `pilothouse` binary.
+
+pub mod diagram;
+pub mod serve;
+pub mod sim;
