@@ -14,7 +14,7 @@ mod ordering;
 mod strategic;
 
 #[cfg(test)]
-mod kubectl_scenarios;
+mod tests;
 
 use serde_json::Value;
 
