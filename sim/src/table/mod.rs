@@ -1,13 +1,40 @@
 //! Server-side printing: the `meta.k8s.io/v1` Table that `kubectl get` asks
 //! for, with the columns a real API server prints for each kind.
 //!
-//! The interface is fixed (the API server calls [`column_definitions`] and
-//! [`row_cells`]); per-kind columns are being filled in. Until then every kind
-//! prints `NAME` and `AGE`.
+//! Every supported kind is a port of its printer in upstream
+//! `pkg/printers/internalversion/printers.go` (Kubernetes 1.32): the same
+//! column names, types and priorities (priority 1 = only `-o wide`), and the
+//! same cell values and JSON types (an `int64` there is a JSON number here).
+//! Like the real server, rows always carry the wide cells; kubectl hides the
+//! priority-1 columns itself.
+//!
+//! Kinds without a printer get `Name` and `Age`, the shape a custom resource
+//! without `additionalPrinterColumns` has; custom resources with printer
+//! columns go through [`crd_columns`] and [`crd_row_cells`].
+
+mod batch;
+mod cells;
+mod cluster;
+mod config;
+mod custom;
+mod duration;
+mod events;
+mod jsonpath;
+mod network;
+mod nodes;
+mod pods;
+mod rbac;
+mod selectors;
+mod storage;
+mod workloads;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+
+pub use custom::{crd_columns, crd_row_cells};
+pub use duration::human_duration;
+pub use pods::{PodSummary, summarize_pod};
 
 /// One column of a Table, as `meta.k8s.io/v1` `TableColumnDefinition`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,38 +61,202 @@ impl ColumnDefinition {
     }
 }
 
+/// Produces the column definitions of one kind.
+type ColumnsFn = fn() -> Vec<ColumnDefinition>;
+/// Turns one object into its row cells at a given time.
+type CellsFn = fn(&Value, DateTime<Utc>) -> Vec<Value>;
+
+/// The printer of one kind: its columns and how one object becomes a row.
+struct Printer {
+    columns: ColumnsFn,
+    cells: CellsFn,
+}
+
+/// The printer for `kind` in API `group` (`""` or `"core"` for the core
+/// group), or `None` when the kind prints the default `Name`/`Age` columns.
+fn printer(group: &str, kind: &str) -> Option<Printer> {
+    let group = if group == "core" { "" } else { group };
+    let (columns, cells): (ColumnsFn, CellsFn) = match (group, kind) {
+        ("", "Pod") => (pods::columns, pods::cells),
+        ("", "Node") => (nodes::columns, nodes::cells),
+        ("", "Namespace") => (cluster::namespace_columns, cluster::namespace_cells),
+        ("", "Service") => (network::service_columns, network::service_cells),
+        ("", "Endpoints") => (network::endpoints_columns, network::endpoints_cells),
+        ("", "ConfigMap") => (config::config_map_columns, config::config_map_cells),
+        ("", "Secret") => (config::secret_columns, config::secret_cells),
+        ("", "ServiceAccount") => (
+            config::service_account_columns,
+            config::service_account_cells,
+        ),
+        ("", "Event") => (events::columns, events::core_cells),
+        ("events.k8s.io", "Event") => (events::columns, events::events_k8s_io_cells),
+        ("", "PersistentVolume") => (storage::pv_columns, storage::pv_cells),
+        ("", "PersistentVolumeClaim") => (storage::pvc_columns, storage::pvc_cells),
+        ("storage.k8s.io", "StorageClass") => {
+            (storage::storage_class_columns, storage::storage_class_cells)
+        }
+        ("discovery.k8s.io", "EndpointSlice") => (
+            network::endpoint_slice_columns,
+            network::endpoint_slice_cells,
+        ),
+        ("apps", "Deployment") => (workloads::deployment_columns, workloads::deployment_cells),
+        ("apps", "ReplicaSet") => (workloads::replica_set_columns, workloads::replica_set_cells),
+        ("apps", "StatefulSet") => (
+            workloads::stateful_set_columns,
+            workloads::stateful_set_cells,
+        ),
+        ("apps", "DaemonSet") => (workloads::daemon_set_columns, workloads::daemon_set_cells),
+        ("batch", "Job") => (batch::job_columns, batch::job_cells),
+        ("batch", "CronJob") => (batch::cron_job_columns, batch::cron_job_cells),
+        ("networking.k8s.io", "Ingress") => (network::ingress_columns, network::ingress_cells),
+        ("networking.k8s.io", "NetworkPolicy") => (
+            network::network_policy_columns,
+            network::network_policy_cells,
+        ),
+        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => {
+            (cells::created_at_columns, cells::created_at_cells)
+        }
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
+            (rbac::binding_columns, rbac::binding_cells)
+        }
+        ("coordination.k8s.io", "Lease") => (cluster::lease_columns, cluster::lease_cells),
+        ("policy", "PodDisruptionBudget") => (cluster::pdb_columns, cluster::pdb_cells),
+        ("apiextensions.k8s.io", "CustomResourceDefinition") => {
+            (cells::created_at_columns, cells::created_at_cells)
+        }
+        _ => return None,
+    };
+    Some(Printer { columns, cells })
+}
+
 /// The columns printed for objects of `kind` in API group `group`.
 pub fn column_definitions(group: &str, kind: &str) -> Vec<ColumnDefinition> {
-    let _ = (group, kind);
-    vec![
-        ColumnDefinition::new("Name", "string", "name", "Name must be unique within a namespace.", 0),
-        ColumnDefinition::new("Age", "string", "", "CreationTimestamp is a timestamp representing the server time when this object was created.", 0),
-    ]
+    match printer(group, kind) {
+        Some(printer) => (printer.columns)(),
+        None => vec![cells::name_column(), cells::age_column()],
+    }
 }
 
 /// The cells of one row for `object`, in the order of [`column_definitions`].
 /// `now` is the simulated clock, used for ages.
 pub fn row_cells(group: &str, kind: &str, object: &Value, now: DateTime<Utc>) -> Vec<Value> {
-    let _ = (group, kind);
-    let name = object["metadata"]["name"].as_str().unwrap_or_default();
-    let age = object["metadata"]["creationTimestamp"]
-        .as_str()
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| human_duration(now - t.with_timezone(&Utc)))
-        .unwrap_or_else(|| "<unknown>".into());
-    vec![Value::from(name), Value::from(age)]
+    match printer(group, kind) {
+        Some(printer) => (printer.cells)(object, now),
+        None => vec![cells::name(object), cells::age(object, now)],
+    }
 }
 
-/// kubectl's short age format (`5s`, `3m2s`, `4h`, `2d3h`, `120d`).
-pub fn human_duration(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        s if s < 120 => format!("{s}s"),
-        s if s < 600 => format!("{}m{}s", s / 60, s % 60),
-        s if s < 3 * 3600 => format!("{}m", s / 60),
-        s if s < 8 * 3600 => format!("{}h{}m", s / 3600, (s % 3600) / 60),
-        s if s < 48 * 3600 => format!("{}h", s / 3600),
-        s if s < 8 * 86400 => format!("{}d{}h", s / 86400, (s % 86400) / 3600),
-        s => format!("{}d", s / 86400),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn now() -> DateTime<Utc> {
+        "2025-01-01T12:00:00Z".parse().unwrap()
+    }
+
+    /// The (group, kind) pairs that have a dedicated printer.
+    const PRINTED: &[(&str, &str)] = &[
+        ("", "Pod"),
+        ("", "Node"),
+        ("", "Namespace"),
+        ("", "Service"),
+        ("", "Endpoints"),
+        ("", "ConfigMap"),
+        ("", "Secret"),
+        ("", "ServiceAccount"),
+        ("", "Event"),
+        ("events.k8s.io", "Event"),
+        ("", "PersistentVolume"),
+        ("", "PersistentVolumeClaim"),
+        ("storage.k8s.io", "StorageClass"),
+        ("discovery.k8s.io", "EndpointSlice"),
+        ("apps", "Deployment"),
+        ("apps", "ReplicaSet"),
+        ("apps", "StatefulSet"),
+        ("apps", "DaemonSet"),
+        ("batch", "Job"),
+        ("batch", "CronJob"),
+        ("networking.k8s.io", "Ingress"),
+        ("networking.k8s.io", "NetworkPolicy"),
+        ("rbac.authorization.k8s.io", "Role"),
+        ("rbac.authorization.k8s.io", "ClusterRole"),
+        ("rbac.authorization.k8s.io", "RoleBinding"),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("coordination.k8s.io", "Lease"),
+        ("policy", "PodDisruptionBudget"),
+        ("apiextensions.k8s.io", "CustomResourceDefinition"),
+    ];
+
+    #[test]
+    fn every_row_has_one_cell_per_column_even_for_an_empty_object() {
+        let empty = json!({});
+        for (group, kind) in PRINTED {
+            let columns = column_definitions(group, kind);
+            let cells = row_cells(group, kind, &empty, now());
+            assert_eq!(columns.len(), cells.len(), "{group}/{kind}");
+        }
+    }
+
+    #[test]
+    fn exactly_one_name_formatted_column_per_kind() {
+        for (group, kind) in PRINTED {
+            let names: Vec<_> = column_definitions(group, kind)
+                .into_iter()
+                .filter(|c| c.format == "name")
+                .collect();
+            assert_eq!(names.len(), 1, "{group}/{kind}");
+            assert_eq!(names[0].name, "Name", "{group}/{kind}");
+        }
+    }
+
+    #[test]
+    fn name_is_the_first_column_except_for_events() {
+        for (group, kind) in PRINTED {
+            let first = &column_definitions(group, kind)[0];
+            if *kind == "Event" {
+                assert_eq!(first.name, "Last Seen");
+            } else {
+                assert_eq!(first.name, "Name", "{group}/{kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_kinds_print_name_and_age() {
+        let widget =
+            json!({"metadata": {"name": "w1", "creationTimestamp": "2025-01-01T11:00:00Z"}});
+        let columns = column_definitions("example.com", "Widget");
+        assert_eq!(
+            columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["Name", "Age"]
+        );
+        assert_eq!(
+            row_cells("example.com", "Widget", &widget, now()),
+            [json!("w1"), json!("60m")]
+        );
+    }
+
+    #[test]
+    fn core_group_may_be_spelled_core() {
+        assert_eq!(
+            column_definitions("core", "Pod"),
+            column_definitions("", "Pod")
+        );
+    }
+
+    #[test]
+    fn a_core_kind_name_in_another_group_is_not_confused_with_it() {
+        assert_eq!(column_definitions("example.com", "Pod").len(), 2);
+    }
+
+    #[test]
+    fn column_definitions_serialize_like_meta_v1() {
+        let column = &column_definitions("", "Pod")[5];
+        assert_eq!(
+            serde_json::to_value(column).unwrap(),
+            json!({"name": "IP", "type": "string", "format": "",
+                   "description": column.description, "priority": 1})
+        );
     }
 }
