@@ -115,7 +115,7 @@ fn merge_field(
     let meta = ty.field(&key);
     match original.get_mut(&key) {
         None => {
-            let fresh = fresh_value(value, meta)?;
+            let fresh = fresh_value(value, &key, meta)?;
             original.insert(key, fresh);
         }
         Some(slot) => {
@@ -126,7 +126,7 @@ fn merge_field(
                 (Value::Array(live), Value::Array(patch)) => {
                     Value::Array(merge_list(live, patch, &key, meta)?)
                 }
-                (_, value) => fresh_value(value, meta)?,
+                (_, value) => fresh_value(value, &key, meta)?,
             };
         }
     }
@@ -136,10 +136,10 @@ fn merge_field(
 /// A patch value for a field the live object lacks (or has with another
 /// type): the value merged into an empty one, so directives and nulls in it
 /// are applied rather than stored.
-fn fresh_value(value: Value, meta: FieldPatchMeta) -> Result<Value, PatchError> {
+fn fresh_value(value: Value, field: &str, meta: FieldPatchMeta) -> Result<Value, PatchError> {
     Ok(match value {
         Value::Object(map) => Value::Object(merge_map(Map::new(), map, meta.value_type)?),
-        Value::Array(items) => Value::Array(merge_list(Vec::new(), items, "", meta)?),
+        Value::Array(items) => Value::Array(merge_list(Vec::new(), items, field, meta)?),
         scalar => scalar,
     })
 }
@@ -160,22 +160,20 @@ fn merge_list(
     }
     match (element_kind(&original, &patch)?, meta.merge_key) {
         (ElementKind::Scalar, _) => {
-            let server_order = original.clone();
-            let mut merged = original;
-            for item in &patch {
+            // Set union, duplicates (live ones included) removed.
+            let mut merged: Vec<Value> = Vec::with_capacity(original.len() + patch.len());
+            for item in original.iter().chain(&patch) {
                 if !merged.contains(item) {
                     merged.push(item.clone());
                 }
             }
+            let server_order = original;
             let (in_patch, server_only) = partition_by_presence(merged, &patch, None)?;
             normalize_element_order(in_patch, server_only, &patch, &server_order, None)
         }
-        (ElementKind::Map, None) => {
-            let name = if field.is_empty() { "list" } else { field };
-            Err(PatchError::Strategic(format!(
-                "cannot merge lists without merge key for {name}"
-            )))
-        }
+        (ElementKind::Map, None) => Err(PatchError::Strategic(format!(
+            "cannot merge lists without merge key for {field}"
+        ))),
         (ElementKind::Map, Some(key)) => {
             let (original, patch) = apply_list_directives(original, patch, key)?;
             let server_order = order_stubs(&original, key);

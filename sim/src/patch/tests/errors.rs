@@ -115,3 +115,32 @@ fn a_null_patch_changes_nothing() {
         deployment()
     );
 }
+
+#[test]
+fn maps_in_a_primitive_merge_list_are_rejected() {
+    let patch = json!({"metadata": {"finalizers": [{"name": "example.com/x"}]}});
+    let err = smp_err("apps", "Deployment", &deployment(), patch);
+    assert_eq!(
+        err.to_string(),
+        "cannot merge lists without merge key for finalizers"
+    );
+}
+
+#[test]
+fn mixing_element_types_in_a_merge_list_is_rejected() {
+    let patch = json!({"spec": {"template": {"spec": {"containers": ["web"]}}}});
+    let err = smp_err("apps", "Deployment", &deployment(), patch);
+    let message = err.to_string();
+    assert!(
+        message.starts_with("list element types are not identical: [[map["),
+        "{message}"
+    );
+    assert!(message.ends_with("] [web]]"), "{message}");
+}
+
+#[test]
+fn duplicate_live_finalizers_collapse_when_the_list_is_merged() {
+    let pod = json!({"kind": "Pod", "metadata": {"finalizers": ["a", "a", "b"]}});
+    let out = smp("", "Pod", &pod, json!({"metadata": {"finalizers": ["c"]}}));
+    assert_eq!(out["metadata"]["finalizers"], json!(["c", "a", "b"]));
+}
