@@ -123,6 +123,17 @@ impl FieldPatchMeta {
         }
     }
 
+    /// A map with only the `retainKeys` strategy (a union such as
+    /// `DeploymentStrategy`).
+    const fn retain_keys_map() -> Self {
+        Self {
+            strategy: ListStrategy::Replace,
+            merge_key: None,
+            retain_keys: true,
+            value_type: SchemaType::Opaque,
+        }
+    }
+
     /// A primitive list merged as a set (`patchStrategy:"merge"`, no key).
     const fn primitive_set() -> Self {
         Self {
@@ -233,6 +244,7 @@ impl SchemaType {
             (T::PodTemplateSpec | T::JobTemplateSpec, "metadata") => F::plain(T::ObjectMeta),
             (T::PodTemplateSpec, "spec") => F::plain(T::PodSpec),
             (T::WorkloadSpec, "template") => F::plain(T::PodTemplateSpec),
+            (T::WorkloadSpec, "strategy") => F::retain_keys_map(),
             (T::CronJobSpec, "jobTemplate") => F::plain(T::JobTemplateSpec),
             (T::JobTemplateSpec, "spec") => F::plain(T::WorkloadSpec),
 
@@ -380,6 +392,13 @@ mod tests {
             root_type("", "Pod")
                 .unwrap()
                 .field_at(&["spec", "volumes"])
+                .unwrap()
+                .retain_keys
+        );
+        assert!(
+            root_type("apps", "Deployment")
+                .unwrap()
+                .field_at(&["spec", "strategy"])
                 .unwrap()
                 .retain_keys
         );
