@@ -146,6 +146,15 @@ pub fn row_cells(group: &str, kind: &str, object: &Value, now: DateTime<Utc>) ->
     }
 }
 
+/// The `conditions` of `object`'s TableRow (`meta.k8s.io/v1`
+/// TableRowCondition objects): only finished pods carry one, `Completed`.
+pub fn row_conditions(group: &str, kind: &str, object: &Value) -> Vec<Value> {
+    match (group, kind) {
+        ("" | "core", "Pod") => pods::row_conditions(object),
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +257,26 @@ mod tests {
     #[test]
     fn a_core_kind_name_in_another_group_is_not_confused_with_it() {
         assert_eq!(column_definitions("example.com", "Pod").len(), 2);
+    }
+
+    #[test]
+    fn finished_pods_carry_a_completed_row_condition() {
+        let done = json!({"status": {"phase": "Succeeded"}});
+        assert_eq!(
+            row_conditions("", "Pod", &done),
+            [
+                json!({"type": "Completed", "status": "True", "reason": "Succeeded",
+                    "message": "The pod has completed successfully."})
+            ]
+        );
+        let failed = json!({"status": {"phase": "Failed"}});
+        assert_eq!(
+            row_conditions("", "Pod", &failed)[0]["reason"],
+            json!("Failed")
+        );
+        let running = json!({"status": {"phase": "Running"}});
+        assert!(row_conditions("", "Pod", &running).is_empty());
+        assert!(row_conditions("batch", "Job", &done).is_empty());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `3 (5m ago)`), plus the wide IP / NODE / NOMINATED NODE / READINESS GATES.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::ColumnDefinition;
 use super::cells::{
@@ -79,6 +79,17 @@ pub(super) fn cells(pod: &Value, now: DateTime<Utc>) -> Vec<Value> {
         Value::from(or_none(text(pod, "/status/nominatedNodeName"))),
         Value::from(readiness_gates(pod)),
     ]
+}
+
+/// The `conditions` of a pod's TableRow: `Completed` once the pod succeeded
+/// or failed (kubectl can hide such rows), none otherwise.
+pub(super) fn row_conditions(pod: &Value) -> Vec<Value> {
+    let (reason, message) = match text(pod, "/status/phase") {
+        "Succeeded" => ("Succeeded", "The pod has completed successfully."),
+        "Failed" => ("Failed", "The pod failed."),
+        _ => return Vec::new(),
+    };
+    vec![json!({"type": "Completed", "status": "True", "reason": reason, "message": message})]
 }
 
 /// What kubectl shows about a pod's containers.
