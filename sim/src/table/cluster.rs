@@ -85,6 +85,59 @@ fn int_or_string(value: &Value) -> String {
     }
 }
 
+pub(super) fn resource_quota_columns() -> Vec<ColumnDefinition> {
+    vec![
+        name_column(),
+        age_column(),
+        column(
+            "Request",
+            "string",
+            "Request represents a minimum amount of cpu/memory that a container may consume.",
+        ),
+        column(
+            "Limit",
+            "string",
+            "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.",
+        ),
+    ]
+}
+
+/// REQUEST and LIMIT list `resource: used/hard` for every hard limit, sorted
+/// by resource name; `limits.*` resources go to LIMIT.
+pub(super) fn resource_quota_cells(quota: &Value, now: DateTime<Utc>) -> Vec<Value> {
+    let mut requests = Vec::new();
+    let mut limits = Vec::new();
+    if let Some(hard) = quota["status"]["hard"].as_object() {
+        let mut resources: Vec<&String> = hard.keys().collect();
+        resources.sort();
+        for resource in resources {
+            let used = quantity(&quota["status"]["used"][resource.as_str()]);
+            let entry = format!("{resource}: {used}/{}", quantity(&hard[resource.as_str()]));
+            let pieces: Vec<&str> = resource.split('.').collect();
+            if pieces.len() > 1 && pieces[0] == "limits" {
+                limits.push(entry);
+            } else {
+                requests.push(entry);
+            }
+        }
+    }
+    vec![
+        name(quota),
+        age(quota, now),
+        Value::from(requests.join(", ")),
+        Value::from(limits.join(", ")),
+    ]
+}
+
+/// A resource quantity as stored, `0` when absent.
+fn quantity(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => "0".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +200,31 @@ mod tests {
         assert_eq!(
             pdb_cells(&percent, now())[1..4],
             [json!("N/A"), json!("25%"), json!(0)]
+        );
+    }
+
+    #[test]
+    fn resource_quota_splits_requests_and_limits() {
+        let quota = json!({
+            "metadata": {"name": "team-quota", "creationTimestamp": "2025-01-01T11:00:00Z"},
+            "spec": {"hard": {"requests.cpu": "4", "limits.cpu": "8", "pods": "20", "limits.memory": "16Gi"}},
+            "status": {
+                "hard": {"requests.cpu": "4", "limits.cpu": "8", "pods": "20", "limits.memory": "16Gi"},
+                "used": {"requests.cpu": "1500m", "limits.cpu": "3", "pods": "7"}
+            }
+        });
+        assert_eq!(
+            resource_quota_cells(&quota, now()),
+            [
+                json!("team-quota"),
+                json!("60m"),
+                json!("pods: 7/20, requests.cpu: 1500m/4"),
+                json!("limits.cpu: 3/8, limits.memory: 0/16Gi")
+            ]
+        );
+        assert_eq!(
+            resource_quota_cells(&json!({}), now())[2..],
+            [json!(""), json!("")]
         );
     }
 }

@@ -12,8 +12,10 @@
 //! without `additionalPrinterColumns` has; custom resources with printer
 //! columns go through [`crd_columns`] and [`crd_row_cells`].
 
+mod autoscaling;
 mod batch;
 mod cells;
+mod classes;
 mod cluster;
 mod config;
 mod custom;
@@ -124,6 +126,27 @@ fn printer(group: &str, kind: &str) -> Option<Printer> {
         ("apiextensions.k8s.io", "CustomResourceDefinition") => {
             (cells::created_at_columns, cells::created_at_cells)
         }
+        ("", "ResourceQuota") => (
+            cluster::resource_quota_columns,
+            cluster::resource_quota_cells,
+        ),
+        ("apps", "ControllerRevision") => (
+            workloads::controller_revision_columns,
+            workloads::controller_revision_cells,
+        ),
+        ("autoscaling", "HorizontalPodAutoscaler") => {
+            (autoscaling::hpa_columns, autoscaling::hpa_cells)
+        }
+        ("networking.k8s.io", "IngressClass") => {
+            (classes::ingress_class_columns, classes::ingress_class_cells)
+        }
+        ("scheduling.k8s.io", "PriorityClass") => (
+            classes::priority_class_columns,
+            classes::priority_class_cells,
+        ),
+        ("node.k8s.io", "RuntimeClass") => {
+            (classes::runtime_class_columns, classes::runtime_class_cells)
+        }
         _ => return None,
     };
     Some(Printer { columns, cells })
@@ -195,6 +218,12 @@ mod tests {
         ("coordination.k8s.io", "Lease"),
         ("policy", "PodDisruptionBudget"),
         ("apiextensions.k8s.io", "CustomResourceDefinition"),
+        ("", "ResourceQuota"),
+        ("apps", "ControllerRevision"),
+        ("autoscaling", "HorizontalPodAutoscaler"),
+        ("networking.k8s.io", "IngressClass"),
+        ("scheduling.k8s.io", "PriorityClass"),
+        ("node.k8s.io", "RuntimeClass"),
     ];
 
     #[test]
@@ -204,6 +233,14 @@ mod tests {
             let columns = column_definitions(group, kind);
             let cells = row_cells(group, kind, &empty, now());
             assert_eq!(columns.len(), cells.len(), "{group}/{kind}");
+        }
+    }
+
+    #[test]
+    fn every_listed_kind_has_its_own_printer() {
+        let default = column_definitions("example.com", "Widget");
+        for (group, kind) in PRINTED {
+            assert_ne!(column_definitions(group, kind), default, "{group}/{kind}");
         }
     }
 

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::ColumnDefinition;
 use super::cells::{
-    age, age_column, column, container_cells, container_columns, int, name, name_column,
-    wide_column,
+    age, age_column, column, container_cells, container_columns, int, items, name, name_column,
+    text, wide_column,
 };
 use super::selectors::{format_label_selector, format_labels, selector_string};
 
@@ -185,6 +185,52 @@ pub(super) fn daemon_set_cells(daemon_set: &Value, now: DateTime<Utc>) -> Vec<Va
     ]
 }
 
+pub(super) fn controller_revision_columns() -> Vec<ColumnDefinition> {
+    vec![
+        name_column(),
+        column("Controller", "string", "Controller of the object"),
+        column(
+            "Revision",
+            "string",
+            "Revision indicates the revision of the state represented by Data.",
+        ),
+        age_column(),
+    ]
+}
+
+/// CONTROLLER is the controlling owner as `kind.group/name`
+/// (`statefulset.apps/web`), `<none>` without one.
+pub(super) fn controller_revision_cells(revision: &Value, now: DateTime<Utc>) -> Vec<Value> {
+    let controller = items(revision, "/metadata/ownerReferences")
+        .iter()
+        .find(|owner| owner["controller"].as_bool() == Some(true))
+        .map_or_else(
+            || "<none>".to_string(),
+            |owner| {
+                let group = text(owner, "/apiVersion")
+                    .rsplit_once('/')
+                    .map_or("", |(g, _)| g);
+                let kind = text(owner, "/kind");
+                let group_kind = if group.is_empty() {
+                    kind.to_string()
+                } else {
+                    format!("{kind}.{group}")
+                };
+                if group_kind.is_empty() {
+                    text(owner, "/name").to_string()
+                } else {
+                    format!("{}/{}", group_kind.to_lowercase(), text(owner, "/name"))
+                }
+            },
+        );
+    vec![
+        name(revision),
+        Value::from(controller),
+        Value::from(int(revision, "/revision")),
+        age(revision, now),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +358,28 @@ mod tests {
     fn daemon_set_without_node_selector_prints_none() {
         let daemon_set = json!({"metadata": {"name": "ds"}, "spec": {"template": {"spec": {}}}});
         assert_eq!(daemon_set_cells(&daemon_set, now())[6], json!("<none>"));
+    }
+
+    #[test]
+    fn controller_revision_names_its_controller() {
+        let revision = json!({
+            "metadata": {"name": "postgres-6d9f7c", "creationTimestamp": "2025-01-03T11:00:00Z",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "postgres", "controller": true}]},
+            "revision": 2
+        });
+        assert_eq!(
+            controller_revision_cells(&revision, now()),
+            [
+                json!("postgres-6d9f7c"),
+                json!("statefulset.apps/postgres"),
+                json!(2),
+                json!("60m")
+            ]
+        );
+        let orphan = json!({"metadata": {"name": "r", "ownerReferences": [{"apiVersion": "v1", "kind": "Pod", "name": "p"}]}});
+        assert_eq!(
+            controller_revision_cells(&orphan, now())[1],
+            json!("<none>")
+        );
     }
 }
