@@ -8,9 +8,16 @@
 //! Like the real server, rows always carry the wide cells; kubectl hides the
 //! priority-1 columns itself.
 //!
-//! Kinds without a printer get `Name` and `Age`, the shape a custom resource
+//! Role, ClusterRole and CustomResourceDefinition have no printer upstream;
+//! they get the API server's default `Name` / `Created At` table. Other kinds
+//! without a printer get `Name` and `Age`, the shape a custom resource
 //! without `additionalPrinterColumns` has; custom resources with printer
 //! columns go through [`crd_columns`] and [`crd_row_cells`].
+//!
+//! Objects are read as stored JSON: a missing field is its Go zero value.
+//! Where the real API server would have defaulted a field before printing
+//! (a Service's `type`, a port's `protocol`, `status.podIPs`), the printer
+//! falls back to the default or the legacy field.
 
 mod autoscaling;
 mod batch;

@@ -1,6 +1,7 @@
 //! Rows of the apps/v1 controllers: Deployment, ReplicaSet, StatefulSet and
-//! DaemonSet (ports of printDeployment, printReplicaSet, printStatefulSet and
-//! printDaemonSet).
+//! DaemonSet, and the ControllerRevisions recording their rollouts (ports of
+//! printDeployment, printReplicaSet, printStatefulSet, printDaemonSet and
+//! printControllerRevision).
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
