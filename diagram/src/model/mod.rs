@@ -1,0 +1,361 @@
+//! The diagram model: what is drawn, independent of where and how.
+//!
+//! A [`Diagram`] is a tree of boundaries (host, pod, namespace, node group)
+//! holding elements, plus relations between elements. Labels are already
+//! cleaned and translated; renderers only escape them. Each item carries a
+//! `rank` (its row inside its parent, top to bottom) chosen by the builder so
+//! that relations run between neighbouring rows, as in the seed's figures.
+
+mod aggregate;
+mod ids;
+mod k8s;
+mod ownership;
+mod pod;
+mod service;
+mod topology;
+
+pub use ids::Ids;
+pub(crate) use ownership::ownership;
+pub(crate) use pod::pod;
+pub(crate) use service::service_map;
+pub(crate) use topology::topology;
+
+use crate::Lang;
+
+/// Which of the four diagrams this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiagramKind {
+    /// Nodes, their roles, components and pods.
+    Topology,
+    /// The inside of one pod.
+    Pod,
+    /// Ingress → Service → EndpointSlice → Pod → workload.
+    Service,
+    /// Workload → ReplicaSet → Pod.
+    Ownership,
+}
+
+impl DiagramKind {
+    /// Name used on the command line and in CSS classes.
+    pub fn name(self) -> &'static str {
+        match self {
+            DiagramKind::Topology => "topology",
+            DiagramKind::Pod => "pod",
+            DiagramKind::Service => "service",
+            DiagramKind::Ownership => "ownership",
+        }
+    }
+}
+
+impl std::str::FromStr for DiagramKind {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        match s {
+            "topology" => Ok(DiagramKind::Topology),
+            "pod" => Ok(DiagramKind::Pod),
+            "service" => Ok(DiagramKind::Service),
+            "ownership" => Ok(DiagramKind::Ownership),
+            _ => Err(crate::Error::UnknownKind(s.to_string())),
+        }
+    }
+}
+
+/// A complete diagram, ready for layout and rendering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagram {
+    pub kind: DiagramKind,
+    pub lang: Lang,
+    /// One-line title (SVG `<title>`, PlantUML `title`).
+    pub title: String,
+    /// Longer text for screen readers (SVG `<desc>`).
+    pub description: String,
+    /// Top-level items.
+    pub items: Vec<Item>,
+    pub relations: Vec<Relation>,
+}
+
+/// A box or a boundary holding boxes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Element(Element),
+    Boundary(Boundary),
+}
+
+impl Item {
+    /// Stable id of the element or boundary.
+    pub fn id(&self) -> &str {
+        match self {
+            Item::Element(e) => &e.id,
+            Item::Boundary(b) => &b.id,
+        }
+    }
+
+    /// Row inside the parent.
+    pub fn rank(&self) -> u32 {
+        match self {
+            Item::Element(e) => e.rank,
+            Item::Boundary(b) => b.rank,
+        }
+    }
+}
+
+/// C4 shape of an element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// C4 `System`: a node role, a volume, a network address.
+    System,
+    /// C4 `Container`: a container, a component, a pod, a workload.
+    Container,
+}
+
+/// What an element stands for; decides its colour and CSS class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Master,
+    Worker,
+    ManagedControlPlane,
+    Component,
+    Pod,
+    PodSummary,
+    NodeSummary,
+    InitContainer,
+    Container,
+    Volume,
+    Network,
+    Ingress,
+    Service,
+    EndpointSlice,
+    Workload,
+    ReplicaSet,
+}
+
+impl Role {
+    /// CSS class suffix and PlantUML tag.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Master => "master",
+            Role::Worker => "worker",
+            Role::ManagedControlPlane => "managed-control-plane",
+            Role::Component => "component",
+            Role::Pod => "pod",
+            Role::PodSummary => "pod-summary",
+            Role::NodeSummary => "node-summary",
+            Role::InitContainer => "init-container",
+            Role::Container => "container",
+            Role::Volume => "volume",
+            Role::Network => "network",
+            Role::Ingress => "ingress",
+            Role::Service => "service",
+            Role::EndpointSlice => "endpoint-slice",
+            Role::Workload => "workload",
+            Role::ReplicaSet => "replica-set",
+        }
+    }
+}
+
+/// Health shown as colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum State {
+    #[default]
+    Normal,
+    /// Waiting, pending, not ready.
+    Pending,
+    /// Failed, crash-looping, a Service selecting nothing.
+    Failed,
+    /// Finished (terminated successfully, old revision).
+    Done,
+}
+
+impl State {
+    /// CSS class suffix.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Normal => "normal",
+            State::Pending => "pending",
+            State::Failed => "failed",
+            State::Done => "done",
+        }
+    }
+}
+
+/// A box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// Stable, unique, `[a-z0-9_]` id (PlantUML alias, SVG id).
+    pub id: String,
+    pub shape: Shape,
+    pub role: Role,
+    pub state: State,
+    pub label: String,
+    /// Shown in brackets under the label (image, kind, version).
+    pub technology: Option<String>,
+    pub description: Option<String>,
+    pub rank: u32,
+}
+
+/// What a boundary groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BoundaryKind {
+    Host,
+    NodeGroup,
+    ControlPlane,
+    Pod,
+    Namespace,
+}
+
+impl BoundaryKind {
+    /// CSS class suffix.
+    pub fn name(self) -> &'static str {
+        match self {
+            BoundaryKind::Host => "host",
+            BoundaryKind::NodeGroup => "node-group",
+            BoundaryKind::ControlPlane => "control-plane",
+            BoundaryKind::Pod => "pod",
+            BoundaryKind::Namespace => "namespace",
+        }
+    }
+}
+
+/// A dashed frame around items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    pub id: String,
+    pub kind: BoundaryKind,
+    pub label: String,
+    /// Shown in brackets under the label.
+    pub technology: Option<String>,
+    pub rank: u32,
+    pub items: Vec<Item>,
+}
+
+/// Where the target of a relation sits relative to its source (a hint for PlantUML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Up,
+    Down,
+    Left,
+    Right,
+}
+
+/// An arrow from one element to another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub label: Option<String>,
+    pub direction: Direction,
+}
+
+impl Diagram {
+    /// Every element, depth first, in drawing order.
+    pub fn elements(&self) -> Vec<&Element> {
+        let mut out = Vec::new();
+        fn walk<'a>(items: &'a [Item], out: &mut Vec<&'a Element>) {
+            for item in items {
+                match item {
+                    Item::Element(e) => out.push(e),
+                    Item::Boundary(b) => walk(&b.items, out),
+                }
+            }
+        }
+        walk(&self.items, &mut out);
+        out
+    }
+
+    /// Every boundary, depth first.
+    pub fn boundaries(&self) -> Vec<&Boundary> {
+        let mut out = Vec::new();
+        fn walk<'a>(items: &'a [Item], out: &mut Vec<&'a Boundary>) {
+            for item in items {
+                if let Item::Boundary(b) = item {
+                    out.push(b);
+                    walk(&b.items, out);
+                }
+            }
+        }
+        walk(&self.items, &mut out);
+        out
+    }
+
+    /// Finds a boundary by id.
+    pub fn boundary(&self, id: &str) -> Option<&Boundary> {
+        self.boundaries().into_iter().find(|b| b.id == id)
+    }
+}
+
+/// Builds an element with the fields most builders leave at their defaults.
+pub(crate) fn element(
+    id: String,
+    shape: Shape,
+    role: Role,
+    label: impl AsRef<str>,
+    rank: u32,
+) -> Element {
+    Element {
+        id,
+        shape,
+        role,
+        state: State::Normal,
+        label: crate::text::label(label.as_ref()),
+        technology: None,
+        description: None,
+        rank,
+    }
+}
+
+impl Element {
+    /// Sets the bracketed technology line.
+    pub(crate) fn tech(mut self, t: impl AsRef<str>) -> Self {
+        let t = crate::text::label(t.as_ref());
+        self.technology = (!t.is_empty()).then_some(t);
+        self
+    }
+
+    /// Sets the description (cleaned, up to three label lengths).
+    pub(crate) fn desc(mut self, d: impl AsRef<str>) -> Self {
+        let d = crate::text::clean(d.as_ref(), crate::text::MAX_LABEL_COLUMNS * 3);
+        self.description = (!d.is_empty()).then_some(d);
+        self
+    }
+
+    pub(crate) fn state(mut self, s: State) -> Self {
+        self.state = s;
+        self
+    }
+}
+
+/// Builds a boundary.
+pub(crate) fn boundary(
+    id: String,
+    kind: BoundaryKind,
+    label: impl AsRef<str>,
+    rank: u32,
+    items: Vec<Item>,
+) -> Boundary {
+    Boundary {
+        id,
+        kind,
+        label: crate::text::label(label.as_ref()),
+        technology: None,
+        rank,
+        items,
+    }
+}
+
+/// Builds a relation.
+pub(crate) fn relation(
+    ids: &mut Ids,
+    from: &str,
+    to: &str,
+    label: Option<String>,
+    direction: Direction,
+) -> Relation {
+    Relation {
+        id: ids.make(&format!("rel {from} {to}")),
+        from: from.to_string(),
+        to: to.to_string(),
+        label: label.map(|l| crate::text::label(&l)),
+        direction,
+    }
+}
