@@ -43,7 +43,7 @@ fn write_items(out: &mut String, items: &[Item], depth: usize) {
             Item::Element(e) => {
                 let mut text = escape(&e.label);
                 if let Some(t) = &e.technology {
-                    let _ = write!(text, "<br/>[{}]", escape(t));
+                    let _ = write!(text, "<br/>{}", escape(&format!("[{t}]")));
                 }
                 let _ = writeln!(out, "{indent}{}[\"{text}\"]", e.id);
                 if matches!(

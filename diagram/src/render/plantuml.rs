@@ -78,8 +78,8 @@ fn element(e: &Element) -> String {
         // C4 `System` has no technology argument: it leads the description.
         Shape::System => {
             let descr = match (&e.technology, descr.is_empty()) {
-                (Some(t), true) => format!("[{}]", escape(t)),
-                (Some(t), false) => format!("[{}] {descr}", escape(t)),
+                (Some(t), true) => escape(&format!("[{t}]")),
+                (Some(t), false) => format!("{} {descr}", escape(&format!("[{t}]"))),
                 (None, _) => descr,
             };
             format!("System({}, \"{label}\", \"{descr}\")", e.id)
