@@ -9,6 +9,7 @@
 //! the same layout.
 
 mod geometry;
+mod grid;
 mod route;
 
 use std::collections::BTreeMap;

@@ -15,8 +15,8 @@ use crate::text;
 
 /// Keeps paths this far from boxes they pass.
 const CLEARANCE: i32 = 3;
-const NEAREST_LANES: usize = 3;
-const MIDDLE_LANES: usize = 6;
+const NEAREST_LANES: usize = 4;
+const MIDDLE_LANES: usize = 24;
 
 pub(super) fn route_all(
     diagram: &Diagram,
@@ -202,23 +202,28 @@ impl Router<'_> {
             }
         }
         // Three lanes: to a lane near the source, along a vertical lane, to a lane near the target.
-        let near = |x: i32, r: &Rect| -> Vec<(i32, i32)> {
-            let mut lanes: Vec<(i32, i32)> = horizontal
+        // Lanes a box can reach straight up or down, those towards the other box first.
+        let near = |x: i32, r: &Rect, other: &Rect| -> Vec<(i32, i32)> {
+            let (lo, hi) = (r.cy().min(other.cy()), r.cy().max(other.cy()));
+            let mut lanes: Vec<(bool, i32, i32, i32)> = horizontal
                 .iter()
                 .filter(|h| h.from <= x && x <= h.to)
-                .filter_map(|h| Self::vertical_exit(r, h.at).map(|side| (h.at, side)))
+                .filter_map(|h| {
+                    Self::vertical_exit(r, h.at)
+                        .map(|side| (!(lo..=hi).contains(&h.at), (h.at - side).abs(), h.at, side))
+                })
                 .collect();
-            lanes.sort_by_key(|&(y, side)| ((y - side).abs(), y));
+            lanes.sort_unstable();
             lanes.dedup();
             lanes.truncate(NEAREST_LANES);
-            lanes
+            lanes.into_iter().map(|(_, _, y, side)| (y, side)).collect()
         };
         let mut middles: Vec<i32> = vertical.iter().map(|v| v.at).collect();
         middles.sort_by_key(|&x| ((x - xs).abs() + (x - xt).abs(), x));
         middles.dedup();
         middles.truncate(MIDDLE_LANES);
-        for &(y1, sy) in &near(xs, s) {
-            for &(y2, ty) in &near(xt, t) {
+        for &(y1, sy) in &near(xs, s, t) {
+            for &(y2, ty) in &near(xt, t, s) {
                 for &x in &middles {
                     candidates.push(vec![
                         (xs, sy),
@@ -248,6 +253,19 @@ impl Router<'_> {
                 .is_none_or(|b| (crossings, bends, len) < (b.0, b.1, b.2))
             {
                 best = Some((crossings, bends, len, c));
+            }
+        }
+        if best.as_ref().is_some_and(|b| b.0 > 0) {
+            let obstacles: Vec<Rect> = self
+                .boxes
+                .iter()
+                .filter(|(id, _)| *id != self.ends.0 && *id != self.ends.1)
+                .map(|(_, r)| *r)
+                .collect();
+            let xl: Vec<i32> = vertical.iter().map(|v| v.at).collect();
+            let yl: Vec<i32> = horizontal.iter().map(|h| h.at).collect();
+            if let Some(points) = super::grid::shortest(s, t, (xs, xt), &xl, &yl, &obstacles) {
+                return (simplify(points), 0);
             }
         }
         match best {

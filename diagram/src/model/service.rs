@@ -174,10 +174,10 @@ pub fn service_map(objects: &ClusterObjects, options: &Options) -> Result<Diagra
         }
         let mut pods: Vec<&Pod> = Vec::new();
         for (pod_name, _) in &pod_targets {
-            if let Some(p) = ns_pods.iter().find(|p| k8s::name(&p.metadata) == pod_name) {
-                if !pods.iter().any(|q| std::ptr::eq(*q, *p)) {
-                    pods.push(p);
-                }
+            if let Some(p) = ns_pods.iter().find(|p| k8s::name(&p.metadata) == pod_name)
+                && !pods.iter().any(|q| std::ptr::eq(*q, *p))
+            {
+                pods.push(p);
             }
         }
         pods.sort_by_key(|p| k8s::name(&p.metadata));

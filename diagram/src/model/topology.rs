@@ -271,7 +271,7 @@ impl NodeContext<'_> {
         let lang = self.options.lang;
         let id = ids.make(&format!("group {key}"));
         let mut items = vec![Item::Element(group_worker_box(ids, key, nodes, lang))];
-        let expanded = self.options.expand.iter().any(|e| *e == id);
+        let expanded = self.options.expand.contains(&id);
         if expanded {
             let shown = nodes.len().min(self.options.max_expanded_nodes);
             for node in &nodes[..shown] {

@@ -48,10 +48,10 @@ pub fn layout_problems(d: &Diagram, l: &Layout) -> Vec<String> {
         if !canvas.contains(&p.rect) {
             problems.push(format!("{} lies outside the picture", p.id));
         }
-        if let Some(Some(par)) = parent.get(&p.id) {
-            if !placed[par.as_str()].rect.contains(&p.rect) {
-                problems.push(format!("{} sticks out of its boundary {par}", p.id));
-            }
+        if let Some(Some(par)) = parent.get(&p.id)
+            && !placed[par.as_str()].rect.contains(&p.rect)
+        {
+            problems.push(format!("{} sticks out of its boundary {par}", p.id));
         }
         for t in &p.texts {
             if !p.rect.contains(&t.bounds()) {
