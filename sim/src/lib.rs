@@ -9,10 +9,14 @@
 //! [`server`] (binding, kubeconfig, lifecycle).
 
 pub mod admission;
+pub mod api;
 pub mod clock;
 pub mod cluster;
 pub mod gc;
 pub mod patch;
 pub mod registry;
+pub mod server;
 pub mod store;
 pub mod table;
+
+pub use server::{Sim, SimConfig, SimError, SimHandle};

@@ -55,11 +55,18 @@ pub enum StoreError {
     /// 500.
     #[error("{0}")]
     Internal(String),
+    /// Any other Status (e.g. from a patch: 415, 422, 500 without reason).
+    #[error("{message}")]
+    Other {
+        code: u16,
+        reason: String,
+        message: String,
+    },
 }
 
 impl StoreError {
     /// The `Status.reason` of this error.
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self) -> &str {
         match self {
             StoreError::NotFound { .. } => "NotFound",
             StoreError::AlreadyExists { .. } => "AlreadyExists",
@@ -70,6 +77,7 @@ impl StoreError {
             StoreError::Expired(_) => "Expired",
             StoreError::MethodNotAllowed(_) => "MethodNotAllowed",
             StoreError::Internal(_) => "InternalError",
+            StoreError::Other { reason, .. } => reason,
         }
     }
 
@@ -84,6 +92,7 @@ impl StoreError {
             StoreError::Expired(_) => 410,
             StoreError::MethodNotAllowed(_) => 405,
             StoreError::Internal(_) => 500,
+            StoreError::Other { code, .. } => *code,
         }
     }
 

@@ -295,7 +295,11 @@ impl Store {
         for _ in 0..8 {
             let current = self.get(id, &stored_ns(&rt, namespace), name)?;
             let mut patched = patch::apply(patch_type, current.value(), patch, &rt.group, &rt.kind)
-                .map_err(|e| StoreError::BadRequest(e.to_string()))?;
+                .map_err(|e| StoreError::Other {
+                    code: e.status_code(),
+                    reason: e.reason().to_string(),
+                    message: e.to_string(),
+                })?;
             if !patched.is_object() {
                 return Err(StoreError::BadRequest(
                     "the patch must produce a JSON object".into(),
