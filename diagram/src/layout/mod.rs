@@ -336,7 +336,13 @@ fn arrange(blocks: &[Block], max_width: i32) -> Arranged {
         ranks.entry(b.item.rank()).or_default().push(i);
     }
     let widest = blocks.iter().map(|b| b.w).max().unwrap_or(0);
-    let limit = max_width.max(widest);
+    // Many large children: aim for a landscape picture rather than a tall column.
+    let area: i64 = blocks
+        .iter()
+        .map(|b| i64::from(b.w + HGAP) * i64::from(b.h + VGAP))
+        .sum();
+    let landscape = (isqrt(area) * 8 / 5) as i32;
+    let limit = max_width.max(widest).max(landscape);
     let mut rows: Vec<(Vec<usize>, i32)> = Vec::new();
     for members in ranks.values() {
         let mut row: Vec<usize> = Vec::new();
@@ -382,6 +388,20 @@ fn arrange(blocks: &[Block], max_width: i32) -> Arranged {
     }
     let inner_h = (y - VGAP).max(0);
     (inner_w, inner_h, offsets, out_rows)
+}
+
+/// Integer square root (layout stays free of floating point).
+fn isqrt(n: i64) -> i64 {
+    if n < 2 {
+        return n.max(0);
+    }
+    let mut x = n;
+    let mut y = (x + 1) / 2;
+    while y < x {
+        x = y;
+        y = (x + n / x) / 2;
+    }
+    x
 }
 
 /// The flattened, absolutely positioned result.
