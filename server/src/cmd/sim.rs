@@ -1,10 +1,88 @@
 //! `pilothouse sim`: the embedded cluster in the foreground.
+//!
+//! Serves the simulated cluster's Kubernetes API on loopback, writes a
+//! kubeconfig for it and runs until interrupted (Ctrl-C or SIGTERM).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use sim::cluster::ClusterConfig;
+use sim::{Sim, SimConfig};
 
 /// Flags of `pilothouse sim`.
 #[derive(Debug, clap::Args)]
-pub struct SimArgs {}
+pub struct SimArgs {
+    /// Address to serve the Kubernetes API on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:6443")]
+    pub listen: SocketAddr,
+    /// Write a kubeconfig for the simulator to this file.
+    #[arg(long)]
+    pub kubeconfig_out: Option<PathBuf>,
+    /// Number of worker nodes (besides the control plane).
+    #[arg(long, default_value_t = 3)]
+    pub nodes: usize,
+    /// Extra running pods seeded on every worker node (namespace `load`).
+    #[arg(long, default_value_t = 0)]
+    pub pods_per_node: usize,
+    /// One node that is both control plane and worker.
+    #[arg(long)]
+    pub single_node: bool,
+    /// Simulated seconds per real second.
+    #[arg(long, default_value_t = 1.0)]
+    pub clock_factor: f64,
+}
 
 /// Runs the simulator until interrupted.
-pub async fn run(_args: SimArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the simulator is not built yet")
+pub async fn run(args: SimArgs) -> anyhow::Result<()> {
+    let config = SimConfig {
+        listen: args.listen,
+        kubeconfig_out: args.kubeconfig_out.clone(),
+        cluster: ClusterConfig {
+            workers: args.nodes,
+            pods_per_node: args.pods_per_node,
+            single_node: args.single_node,
+        },
+        clock_factor: args.clock_factor,
+        ..SimConfig::default()
+    };
+    let handle = Sim::start(config).await.context("starting the simulator")?;
+    println!(
+        "pilothouse sim: Kubernetes API listening on {}",
+        handle.url()
+    );
+    match handle.kubeconfig_path() {
+        Some(path) => println!(
+            "kubeconfig written to {} (context {})",
+            path.display(),
+            sim::server::CONTEXT_NAME
+        ),
+        None => println!("no kubeconfig written (pass --kubeconfig-out FILE to get one)"),
+    }
+    shutdown_signal().await;
+    println!("pilothouse sim: shutting down");
+    handle.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
