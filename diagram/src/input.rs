@@ -18,16 +18,27 @@ use crate::Error;
 /// All objects of the kinds diagrams use. Other kinds are not needed.
 #[derive(Debug, Clone, Default)]
 pub struct ClusterObjects {
+    /// Nodes (topology).
     pub nodes: Vec<Node>,
+    /// Pods (every diagram).
     pub pods: Vec<Pod>,
+    /// Services (service map).
     pub services: Vec<Service>,
+    /// EndpointSlices linking Services to pods.
     pub endpoint_slices: Vec<EndpointSlice>,
+    /// Ingresses in front of Services.
     pub ingresses: Vec<Ingress>,
+    /// Deployments (ownership, service map).
     pub deployments: Vec<Deployment>,
+    /// ReplicaSets, one per Deployment revision.
     pub replica_sets: Vec<ReplicaSet>,
+    /// StatefulSets.
     pub stateful_sets: Vec<StatefulSet>,
+    /// DaemonSets.
     pub daemon_sets: Vec<DaemonSet>,
+    /// Jobs, standalone or made by CronJobs.
     pub jobs: Vec<Job>,
+    /// CronJobs.
     pub cron_jobs: Vec<CronJob>,
     /// Kinds present in the input that no diagram uses (e.g. ConfigMap), with counts.
     pub ignored_kinds: Vec<(String, usize)>,

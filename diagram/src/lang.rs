@@ -45,7 +45,9 @@ impl fmt::Display for Lang {
     }
 }
 
-/// A fixed phrase shown on diagrams.
+/// A fixed phrase shown on diagrams. Variants are named after their English
+/// text; [`Term::text`] holds both languages in one table.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Term {
     Master,

@@ -17,6 +17,8 @@
 //! assert!(render::svg(&d).starts_with("<svg"));
 //! ```
 
+#![warn(missing_docs)]
+
 mod error;
 mod input;
 pub mod lang;

@@ -3,9 +3,13 @@
 /// An axis-aligned rectangle in SVG user units (y grows downwards).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rect {
+    /// Left edge.
     pub x: i32,
+    /// Top edge.
     pub y: i32,
+    /// Width.
     pub w: i32,
+    /// Height.
     pub h: i32,
 }
 
@@ -13,15 +17,19 @@ pub struct Rect {
 pub type Point = (i32, i32);
 
 impl Rect {
+    /// x of the right edge.
     pub fn right(&self) -> i32 {
         self.x + self.w
     }
+    /// y of the bottom edge.
     pub fn bottom(&self) -> i32 {
         self.y + self.h
     }
+    /// x of the centre.
     pub fn cx(&self) -> i32 {
         self.x + self.w / 2
     }
+    /// y of the centre.
     pub fn cy(&self) -> i32 {
         self.y + self.h / 2
     }

@@ -21,7 +21,9 @@ use crate::text;
 
 /// Font sizes (px) of the text kinds.
 pub const STEREO_SIZE: f64 = 10.0;
+/// Element and boundary labels.
 pub const LABEL_SIZE: f64 = 14.0;
+/// Technology, description and relation labels.
 pub const SMALL_SIZE: f64 = 11.0;
 
 const ELEMENT_MIN_W: i32 = 150;
@@ -38,12 +40,19 @@ const BOUNDARY_ROW_WIDTH: i32 = 1100;
 /// The kind of a line of text, used as its CSS class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TextKind {
+    /// `«container»` / `«system»` line.
     Stereotype,
+    /// The name, bold.
     Label,
+    /// `[image]`, `[kind]`, … line.
     Technology,
+    /// Wrapped description lines.
     Description,
+    /// A boundary's name.
     BoundaryLabel,
+    /// A boundary's `[kind]` line.
     BoundaryTechnology,
+    /// Text beside an arrow.
     RelationLabel,
 }
 
@@ -70,6 +79,7 @@ impl TextKind {
         }
     }
 
+    /// True for labels drawn bold.
     pub fn bold(self) -> bool {
         matches!(self, TextKind::Label | TextKind::BoundaryLabel)
     }
@@ -78,11 +88,15 @@ impl TextKind {
 /// One positioned line of text. `x` is the centre when `centered`, else the start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextLine {
+    /// The text, already cleaned and shortened to fit.
     pub text: String,
+    /// What the text is (size, class).
     pub kind: TextKind,
+    /// Left edge, or centre when `centered`.
     pub x: i32,
     /// Baseline.
     pub y: i32,
+    /// Whether `x` is the centre.
     pub centered: bool,
 }
 
@@ -105,19 +119,26 @@ impl TextLine {
 /// A placed element or boundary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
+    /// Stable id, as in the model.
     pub id: String,
+    /// Where it is drawn.
     pub rect: Rect,
+    /// A boundary (dashed frame) rather than an element box.
     pub is_boundary: bool,
     /// Nesting depth, 0 at the top.
     pub depth: u32,
+    /// Its lines of text, positioned.
     pub texts: Vec<TextLine>,
 }
 
 /// A routed relation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edge {
+    /// Stable id, as in the model.
     pub id: String,
+    /// Id of the source element.
     pub from: String,
+    /// Id of the target element.
     pub to: String,
     /// From the border of the source box to the border of the target box.
     pub points: Vec<Point>,
@@ -130,10 +151,13 @@ pub struct Edge {
 /// The whole picture.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// Picture width in SVG units.
     pub width: i32,
+    /// Picture height in SVG units.
     pub height: i32,
     /// Boundaries before their contents (drawing order).
     pub items: Vec<Placed>,
+    /// Routed relations, in model order.
     pub edges: Vec<Edge>,
 }
 

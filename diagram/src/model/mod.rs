@@ -63,7 +63,9 @@ impl std::str::FromStr for DiagramKind {
 /// A complete diagram, ready for layout and rendering.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagram {
+    /// Which diagram this is.
     pub kind: DiagramKind,
+    /// Language the labels were written in.
     pub lang: Lang,
     /// One-line title (SVG `<title>`, PlantUML `title`).
     pub title: String,
@@ -71,13 +73,16 @@ pub struct Diagram {
     pub description: String,
     /// Top-level items.
     pub items: Vec<Item>,
+    /// Arrows between elements.
     pub relations: Vec<Relation>,
 }
 
 /// A box or a boundary holding boxes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
+    /// A box.
     Element(Element),
+    /// A frame holding items.
     Boundary(Boundary),
 }
 
@@ -111,21 +116,37 @@ pub enum Shape {
 /// What an element stands for; decides its colour and CSS class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
+    /// The red "k8s master" of a control-plane node.
     Master,
+    /// The green "k8s worker" of a node running workloads.
     Worker,
+    /// A control plane the provider hides, drawn as one box.
     ManagedControlPlane,
+    /// etcd, api server, controller manager, scheduler, kubelet, kube-proxy.
     Component,
+    /// A pod.
     Pod,
+    /// Pods counted by namespace and owner.
     PodSummary,
+    /// Nodes counted, not drawn.
     NodeSummary,
+    /// An init container.
     InitContainer,
+    /// An app container.
     Container,
+    /// A volume: the seed's "disk and directory".
     Volume,
+    /// The pod's network address and ports.
     Network,
+    /// An Ingress.
     Ingress,
+    /// A Service.
     Service,
+    /// An EndpointSlice.
     EndpointSlice,
+    /// A Deployment, StatefulSet, DaemonSet, Job or CronJob.
     Workload,
+    /// A ReplicaSet (revision) or a CronJob's Job.
     ReplicaSet,
 }
 
@@ -156,6 +177,7 @@ impl Role {
 /// Health shown as colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum State {
+    /// Running, healthy.
     #[default]
     Normal,
     /// Waiting, pending, not ready.
@@ -183,23 +205,34 @@ impl State {
 pub struct Element {
     /// Stable, unique, `[a-z0-9_]` id (PlantUML alias, SVG id).
     pub id: String,
+    /// C4 macro used.
     pub shape: Shape,
+    /// What it stands for.
     pub role: Role,
+    /// Health, as colour.
     pub state: State,
+    /// Main text.
     pub label: String,
     /// Shown in brackets under the label (image, kind, version).
     pub technology: Option<String>,
+    /// Longer text.
     pub description: Option<String>,
+    /// Row inside the parent, top first.
     pub rank: u32,
 }
 
 /// What a boundary groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BoundaryKind {
+    /// A node (machine).
     Host,
+    /// Nodes of one pool and zone.
     NodeGroup,
+    /// Control-plane nodes grouped.
     ControlPlane,
+    /// A pod and its containers.
     Pod,
+    /// A namespace.
     Namespace,
 }
 
@@ -219,31 +252,45 @@ impl BoundaryKind {
 /// A dashed frame around items.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Boundary {
+    /// Stable id, as in the model.
     pub id: String,
+    /// What the boundary groups.
     pub kind: BoundaryKind,
+    /// Main text.
     pub label: String,
     /// Shown in brackets under the label.
     pub technology: Option<String>,
+    /// Row inside the parent, top first.
     pub rank: u32,
+    /// What it holds.
     pub items: Vec<Item>,
 }
 
 /// Where the target of a relation sits relative to its source (a hint for PlantUML).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
+    /// Target above.
     Up,
+    /// Target below.
     Down,
+    /// Target to the left.
     Left,
+    /// Target to the right.
     Right,
 }
 
 /// An arrow from one element to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
+    /// Stable id, as in the model.
     pub id: String,
+    /// Id of the source element.
     pub from: String,
+    /// Id of the target element.
     pub to: String,
+    /// Main text.
     pub label: Option<String>,
+    /// Where the target sits, for PlantUML.
     pub direction: Direction,
 }
 
