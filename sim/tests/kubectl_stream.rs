@@ -1,0 +1,305 @@
+//! kubectl streams and error paths: `get -w` seeing another client's
+//! changes, `logs` with its flags, and bad input answered with the Status
+//! errors a real API server returns, leaving stored state unchanged.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_watch_sees_creates_updates_and_deletes_by_another_client() {
+    let sim = common::start().await;
+    let mut child = sim
+        .kubectl_cmd(&[
+            "get",
+            "configmaps",
+            "-n",
+            "demo",
+            "-w",
+            "--output-watch-events",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: live\n  namespace: demo\ndata:\n  v: one\n";
+    sim.kubectl_ok(&["create", "-f", &sim.write("live.yaml", cm)])
+        .await;
+    sim.kubectl_ok(&[
+        "patch",
+        "cm",
+        "live",
+        "-n",
+        "demo",
+        "--type=merge",
+        "-p",
+        r#"{"data":{"w":"two"}}"#,
+    ])
+    .await;
+    sim.kubectl_ok(&["delete", "cm", "live", "-n", "demo"])
+        .await;
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+            .await
+            .expect("watch event in time")
+            .unwrap()
+            .expect("line");
+        let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        if words.first().map(String::as_str) != Some("EVENT") {
+            seen.push(words[..3].join(" "));
+        }
+    }
+    assert_eq!(seen, ["ADDED live 1", "MODIFIED live 2", "DELETED live 2"]);
+    child.kill().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_support_container_tail_follow_and_previous() {
+    let sim = common::start_with(sim::SimConfig {
+        clock_factor: 50.0,
+        ..Default::default()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // 15 simulated seconds of output
+    let all = sim
+        .kubectl_ok(&["logs", "-n", "kube-system", "etcd-control-plane"])
+        .await;
+    assert!(all.lines().count() >= 3, "{all}");
+    assert_eq!(all.lines().next().unwrap(), "etcd: starting (pid 1)");
+    let tail = sim
+        .kubectl_ok(&[
+            "logs",
+            "-n",
+            "kube-system",
+            "etcd-control-plane",
+            "-c",
+            "etcd",
+            "--tail=2",
+            "--timestamps",
+        ])
+        .await;
+    let tail: Vec<&str> = tail.lines().collect();
+    assert_eq!(tail.len(), 2);
+    assert!(
+        tail.iter()
+            .all(|l| l.contains("T") && l.contains("Z etcd: handled request")),
+        "{tail:?}"
+    );
+    let prev = sim
+        .kubectl_err(&["logs", "-n", "kube-system", "etcd-control-plane", "-p"])
+        .await;
+    assert!(
+        prev.contains(
+            "previous terminated container \"etcd\" in pod \"etcd-control-plane\" not found"
+        ),
+        "{prev}"
+    );
+    let bad = sim
+        .kubectl_err(&[
+            "logs",
+            "-n",
+            "kube-system",
+            "etcd-control-plane",
+            "-c",
+            "nope",
+        ])
+        .await;
+    assert!(
+        bad.contains("container nope is not valid for pod etcd-control-plane"),
+        "{bad}"
+    );
+
+    let mut follow = sim
+        .kubectl_cmd(&[
+            "logs",
+            "-f",
+            "--tail=1",
+            "-n",
+            "kube-system",
+            "kube-scheduler-control-plane",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(follow.stdout.take().unwrap()).lines();
+    let mut got = Vec::new();
+    while got.len() < 3 {
+        let line = tokio::time::timeout(Duration::from_secs(5), lines.next_line())
+            .await
+            .expect("followed line")
+            .unwrap()
+            .unwrap();
+        got.push(line);
+    }
+    let numbers: Vec<i64> = got
+        .iter()
+        .map(|l| l.split_whitespace().nth(3).unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        numbers.windows(2).all(|w| w[1] == w[0] + 1),
+        "new lines keep coming in order: {got:?}"
+    );
+    follow.kill().await.unwrap();
+}
+
+async fn raw_post(sim: &common::TestSim, file: String) -> String {
+    sim.kubectl_err(&[
+        "create",
+        "--raw",
+        "/api/v1/namespaces/demo/configmaps",
+        "-f",
+        &file,
+    ])
+    .await
+}
+
+async fn configmap_names(sim: &common::TestSim) -> String {
+    sim.kubectl_ok(&["get", "cm", "-A", "-o", "name"]).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_api_errors_and_changes_nothing() {
+    let sim = common::start().await;
+    let before = configmap_names(&sim).await;
+    let malformed = raw_post(&sim, sim.write("bad.json", "{\"metadata\": {\"name\": ")).await;
+    assert!(
+        malformed.contains("Error from server (BadRequest)")
+            && malformed.contains("json parse error"),
+        "{malformed}"
+    );
+    let wrong_ns = raw_post(&sim, sim.write("ns.json", r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"default"}}"#)).await;
+    assert!(
+        wrong_ns.contains(
+            "the namespace of the provided object does not match the namespace sent on the request"
+        ),
+        "{wrong_ns}"
+    );
+    let big = format!(
+        r#"{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"big"}},"data":{{"x":"{}"}}}}"#,
+        "a".repeat(4 * 1024 * 1024)
+    );
+    let oversized = raw_post(&sim, sim.write("big.json", &big)).await;
+    assert!(
+        oversized.contains("RequestEntityTooLarge")
+            || oversized.contains("Request entity too large"),
+        "{oversized}"
+    );
+    let bad_yaml = sim.write(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n",
+    );
+    let yaml_err = sim.kubectl_err(&["create", "-f", &bad_yaml]).await;
+    assert!(yaml_err.contains("error"), "{yaml_err}");
+
+    let cm = |name: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  a: b\n")
+    };
+    let invalid = sim
+        .kubectl_err(&[
+            "create",
+            "-n",
+            "demo",
+            "-f",
+            &sim.write("inv.yaml", &cm("Bad_Name")),
+        ])
+        .await;
+    assert!(invalid.contains("The ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain"), "{invalid}");
+    let no_ns = sim
+        .kubectl_err(&[
+            "create",
+            "-n",
+            "nowhere",
+            "-f",
+            &sim.write("nons.yaml", &cm("fine")),
+        ])
+        .await;
+    assert!(
+        no_ns.contains("Error from server (NotFound)")
+            && no_ns.contains("namespaces \"nowhere\" not found"),
+        "{no_ns}"
+    );
+    let unknown = sim.write(
+        "widget.yaml",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
+    );
+    let unknown_err = sim.kubectl_err(&["apply", "-f", &unknown]).await;
+    assert!(
+        unknown_err.contains("no matches for kind \"Widget\"")
+            || unknown_err.contains("could not find the requested resource"),
+        "{unknown_err}"
+    );
+    let ssa = sim
+        .kubectl_err(&[
+            "apply",
+            "--server-side",
+            "-n",
+            "demo",
+            "-f",
+            &sim.write("ssa.yaml", &cm("ssa")),
+        ])
+        .await;
+    assert!(
+        ssa.contains("UnsupportedMediaType") || ssa.contains("server-side apply"),
+        "{ssa}"
+    );
+
+    assert_eq!(
+        configmap_names(&sim).await,
+        before,
+        "no bad request changed stored state"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_resources_are_served_from_their_definition() {
+    let sim = common::start().await;
+    let crd = r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"#;
+    sim.kubectl_ok(&["apply", "-f", &sim.write("crd.yaml", crd)])
+        .await;
+    let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n  namespace: demo\nspec:\n  size: 3\n";
+    let file = sim.write("w.yaml", widget);
+    assert_eq!(
+        sim.kubectl_ok(&["apply", "-f", &file]).await.trim(),
+        "widget.example.com/w1 created"
+    );
+    assert_eq!(
+        sim.kubectl_ok(&["apply", "-f", &file]).await.trim(),
+        "widget.example.com/w1 unchanged"
+    );
+    assert_eq!(
+        sim.kubectl_ok(&[
+            "get",
+            "wd",
+            "-n",
+            "demo",
+            "-o",
+            "jsonpath={.items[0].spec.size}"
+        ])
+        .await,
+        "3"
+    );
+    sim.kubectl_ok(&["delete", "crd", "widgets.example.com"])
+        .await;
+    let gone = sim.kubectl_err(&["get", "widgets", "-n", "demo"]).await;
+    assert!(gone.contains("doesn't have a resource type"), "{gone}");
+}
