@@ -11,15 +11,15 @@ use super::geometry::{Point, Rect};
 const BEND: i64 = 40;
 
 /// Shortest path from the port `(xs, ·)` on `s` to the port `(xt, ·)` on `t`
-/// running only along lane coordinates `xs_lanes` × `ys_lanes` and crossing no
-/// box in `obstacles`; `None` when there is none.
+/// running only along lane coordinates `x_lanes` × `y_lanes`, every segment
+/// accepted by `free`; `None` when there is none.
 pub(super) fn shortest(
     s: &Rect,
     t: &Rect,
     (xs, xt): (i32, i32),
     x_lanes: &[i32],
     y_lanes: &[i32],
-    obstacles: &[Rect],
+    free: &dyn Fn(Point, Point) -> bool,
 ) -> Option<Vec<Point>> {
     let mut xsv: Vec<i32> = x_lanes.iter().copied().chain([xs, xt]).collect();
     xsv.sort_unstable();
@@ -28,7 +28,6 @@ pub(super) fn shortest(
     ysv.sort_unstable();
     ysv.dedup();
     let (nx, ny) = (xsv.len(), ysv.len());
-    let free = |a: Point, b: Point| !obstacles.iter().any(|r| r.crossed_by(a, b));
     let side = |r: &Rect, y: i32| {
         if y <= r.y {
             Some(r.y)

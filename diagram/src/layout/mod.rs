@@ -10,6 +10,7 @@
 
 mod geometry;
 mod grid;
+mod obstacles;
 mod route;
 
 use std::collections::BTreeMap;

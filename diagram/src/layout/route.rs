@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use super::geometry::{Point, Rect, path_length};
+use super::obstacles::Obstacles;
 use super::{Channel, Edge, Placed, TextKind, TextLine};
 use crate::model::Diagram;
 use crate::text;
@@ -26,11 +27,17 @@ pub(super) fn route_all(
     vertical: &[Channel],
 ) -> Vec<Edge> {
     let by_id: HashMap<&str, &Placed> = items.iter().map(|p| (p.id.as_str(), p)).collect();
-    let boxes: Vec<(&str, Rect)> = items
+    let elements: Vec<&Placed> = items.iter().filter(|p| !p.is_boundary).collect();
+    let box_index: HashMap<&str, usize> = elements
         .iter()
-        .filter(|p| !p.is_boundary)
-        .map(|p| (p.id.as_str(), p.rect.inflate(CLEARANCE)))
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
         .collect();
+    let obstacles = Obstacles::new(
+        elements.iter().map(|p| p.rect.inflate(CLEARANCE)).collect(),
+        canvas.w,
+        canvas.h,
+    );
     let ports = Ports::new(diagram, &by_id);
     let mut edges = Vec::new();
     let mut taken: Vec<Rect> = items
@@ -47,11 +54,12 @@ pub(super) fn route_all(
         }
         let (xs, ys) = ports.of(index, true);
         let (xt, yt) = ports.of(index, false);
+        let skip = [box_index[s.id.as_str()], box_index[t.id.as_str()]];
         let router = Router {
             s: s.rect,
             t: t.rect,
-            ends: (&s.id, &t.id),
-            boxes: &boxes,
+            skip,
+            obstacles: &obstacles,
         };
         let (points, crossings) = router.best(xs, ys, xt, yt, horizontal, vertical);
         let label = rel
@@ -118,17 +126,20 @@ impl Ports {
 struct Router<'a> {
     s: Rect,
     t: Rect,
-    ends: (&'a str, &'a str),
-    boxes: &'a [(&'a str, Rect)],
+    /// Obstacle indices of the relation's own boxes.
+    skip: [usize; 2],
+    obstacles: &'a Obstacles,
 }
 
 impl Router<'_> {
     fn crossings(&self, points: &[Point]) -> usize {
-        self.boxes
-            .iter()
-            .filter(|(id, _)| *id != self.ends.0 && *id != self.ends.1)
-            .filter(|(_, r)| points.windows(2).any(|w| r.crossed_by(w[0], w[1])))
-            .count()
+        self.obstacles.count(points, self.skip)
+    }
+
+    fn is_clear(&self, points: &[Point]) -> bool {
+        points
+            .windows(2)
+            .all(|w| self.obstacles.clear(w[0], w[1], self.skip))
     }
 
     /// The side of `r` facing the horizontal lane at `y`, if the lane is not level with `r`.
@@ -236,47 +247,34 @@ impl Router<'_> {
                 }
             }
         }
-        let mut best: Option<(usize, usize, i64, Vec<Point>)> = None;
-        for c in candidates {
-            let c = simplify(c);
-            let bends = c.len();
-            let len = path_length(&c);
-            if best
-                .as_ref()
-                .is_some_and(|b| (b.0, b.1, b.2) <= (0, bends, len))
-            {
-                continue;
-            }
-            let crossings = self.crossings(&c);
-            if best
-                .as_ref()
-                .is_none_or(|b| (crossings, bends, len) < (b.0, b.1, b.2))
-            {
-                best = Some((crossings, bends, len, c));
-            }
+        // Cheapest first (bends, then length): the first clear path is the best one.
+        let mut scored: Vec<(usize, i64, Vec<Point>)> = candidates
+            .into_iter()
+            .map(simplify)
+            .map(|c| (c.len(), path_length(&c), c))
+            .collect();
+        scored.sort();
+        if let Some((_, _, points)) = scored.iter().find(|(_, _, c)| self.is_clear(c)) {
+            return (points.clone(), 0);
         }
-        if best.as_ref().is_some_and(|b| b.0 > 0) {
-            let obstacles: Vec<Rect> = self
-                .boxes
-                .iter()
-                .filter(|(id, _)| *id != self.ends.0 && *id != self.ends.1)
-                .map(|(_, r)| *r)
-                .collect();
-            let xl: Vec<i32> = vertical.iter().map(|v| v.at).collect();
-            let yl: Vec<i32> = horizontal.iter().map(|h| h.at).collect();
-            if let Some(points) = super::grid::shortest(s, t, (xs, xt), &xl, &yl, &obstacles) {
-                return (simplify(points), 0);
-            }
+        // No template fits: search the grid of all lanes.
+        let xl: Vec<i32> = vertical.iter().map(|v| v.at).collect();
+        let yl: Vec<i32> = horizontal.iter().map(|h| h.at).collect();
+        let free = |a: Point, b: Point| self.obstacles.clear(a, b, self.skip);
+        if let Some(points) = super::grid::shortest(s, t, (xs, xt), &xl, &yl, &free) {
+            return (simplify(points), 0);
         }
-        match best {
-            Some((crossings, _, _, points)) => (points, crossings),
-            None => {
-                // No lane at all (should not happen): a straight line between facing sides.
-                let points = vec![(s.cx(), s.bottom()), (t.cx(), t.y)];
-                let crossings = self.crossings(&points);
-                (points, crossings)
-            }
-        }
+        // Nothing is clear: cross as few boxes as possible.
+        let fallback = vec![(s.cx(), s.bottom()), (t.cx(), t.y)];
+        scored
+            .into_iter()
+            .map(|(_, _, c)| (self.crossings(&c), c))
+            .min_by(|a, b| a.0.cmp(&b.0))
+            .map(|(n, c)| (c, n))
+            .unwrap_or_else(|| {
+                let n = self.crossings(&fallback);
+                (fallback, n)
+            })
     }
 }
 
