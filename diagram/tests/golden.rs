@@ -269,3 +269,51 @@ fn fixtures_lay_out_cleanly_and_identically_twice() {
         }
     }
 }
+
+#[test]
+fn managed_control_plane_is_one_red_box_the_workers_report_to() {
+    let docs = (1..=3)
+        .map(|i| {
+            serde_json::json!({"apiVersion": "v1", "kind": "Node",
+                "metadata": {"name": format!("gke-pool-a-{i}"), "labels": {"cloud.google.com/gke-nodepool": "pool-a"}}})
+        })
+        .collect::<Vec<_>>();
+    let objects = diagram::ClusterObjects::from_values(docs).unwrap();
+    let d = diagram::topology(&objects, &Options::default()).unwrap();
+    let managed: Vec<_> = d
+        .elements()
+        .into_iter()
+        .filter(|e| e.role == Role::ManagedControlPlane)
+        .collect();
+    assert_eq!(managed.len(), 1);
+    assert_eq!(managed[0].label, "managed control plane");
+    assert_eq!(d.relations.len(), 3);
+    assert!(
+        d.relations
+            .iter()
+            .all(|r| r.to == managed[0].id && r.from.starts_with("worker_gke_pool_a_"))
+    );
+    assert!(render::plantuml(&d).contains(&format!(
+        "System({}, \"managed control plane\"",
+        managed[0].id
+    )));
+}
+
+#[test]
+fn namespace_option_limits_the_pods_drawn_on_nodes() {
+    let options = Options {
+        namespace: Some("shop".into()),
+        ..Options::default()
+    };
+    let d = diagram::topology(&fixture("kubeadm-cluster.yaml"), &options).unwrap();
+    let pods: Vec<String> = d
+        .elements()
+        .iter()
+        .filter(|e| e.role == Role::Pod)
+        .map(|e| e.label.clone())
+        .collect();
+    assert_eq!(pods.len(), 3, "{pods:?}");
+    assert!(pods.iter().all(|p| p.starts_with("web-")));
+    // Control-plane components are still found in kube-system.
+    assert!(d.elements().iter().any(|e| e.label == "etcd"));
+}
