@@ -109,6 +109,15 @@ fn the_error_check_catches_a_broken_diagram() {
         "@startuml\n!include <C4/C4_Container>\nSystem(a, \"x\" y) #red\nfoo -->\n@enduml\n"
             .to_string(),
     )];
+    common::plantuml_jar(); // a missing jar fails here, not inside the check below
     let caught = std::panic::catch_unwind(|| render_with_plantuml(&broken));
-    assert!(caught.is_err(), "a syntax error must fail the check");
+    let payload = caught.expect_err("a syntax error must fail the check");
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.contains("PlantUML reported errors") && message.contains("broken"),
+        "{message}"
+    );
 }
