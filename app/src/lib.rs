@@ -1,1 +1,113 @@
-//! The Pilothouse web UI.
+//! The Pilothouse web UI: the page shell, the router, the pages and the
+//! server functions they call. Built twice: with `ssr` into the server, and
+//! with `hydrate` into the WebAssembly that makes the pages interactive.
+
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod server_fns;
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{ParentRoute, Route, Router, Routes},
+};
+
+use crate::components::layout::AppLayout;
+use crate::i18n::Locale;
+use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFound, section::Section, section::SectionPage};
+use crate::session::{Theme, current_session};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let lang = ssr::set_document_headers();
+    #[cfg(not(feature = "ssr"))]
+    let lang = "en";
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: reads the session once, provides the locale and the
+/// theme as signals, and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session = current_session();
+    let locale = RwSignal::new(session.locale);
+    let theme = RwSignal::new(session.theme);
+    provide_context(locale);
+    provide_context(theme);
+    provide_context(session.user.clone());
+
+    // Set once the WebAssembly has taken over the page; browser tests wait for it.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/pilothouse.css" />
+        <Title text=move || locale.get().t(i18n::Key::AppName) />
+        <div
+            id="app"
+            class="app"
+            lang=move || locale.get().tag()
+            data-theme=move || theme.get().as_str()
+            data-hydrated=move || hydrated.get().then_some("true")
+        >
+            <Router>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=StaticSegment("login") view=LoginPage />
+                    <ParentRoute path=StaticSegment("") view=AppLayout>
+                        <Route path=StaticSegment("") view=HomePage />
+                        <Route path=StaticSegment("overview") view=|| view! { <SectionPage section=Section::Overview /> } />
+                        <Route path=StaticSegment("topology") view=|| view! { <SectionPage section=Section::Topology /> } />
+                        <Route path=StaticSegment("workloads") view=|| view! { <SectionPage section=Section::Workloads /> } />
+                        <Route path=StaticSegment("network") view=|| view! { <SectionPage section=Section::Network /> } />
+                        <Route path=StaticSegment("config") view=|| view! { <SectionPage section=Section::Config /> } />
+                        <Route path=StaticSegment("storage") view=|| view! { <SectionPage section=Section::Storage /> } />
+                        <Route path=StaticSegment("access") view=|| view! { <SectionPage section=Section::Access /> } />
+                        <Route path=StaticSegment("audit") view=|| view! { <SectionPage section=Section::Audit /> } />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </div>
+    }
+}
+
+/// The text of `key` in the current locale, as a reactive closure for views.
+pub fn tr(key: i18n::Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let locale = expect_context::<RwSignal<Locale>>();
+    move || locale.get().t(key)
+}
+
+/// The theme signal provided by [`App`].
+pub fn use_theme() -> RwSignal<Theme> {
+    expect_context::<RwSignal<Theme>>()
+}
+
+/// Entry point of the WebAssembly build: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -6,6 +6,8 @@
 
 mod cmd;
 
+use std::process::ExitCode;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -25,13 +27,44 @@ enum Command {
     Diagram(cmd::diagram::DiagramArgs),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    match cli.command {
-        None => runtime.block_on(cmd::serve::run(cmd::serve::ServeArgs::parse_from(["serve"]))),
-        Some(Command::Serve(args)) => runtime.block_on(cmd::serve::run(args)),
-        Some(Command::Sim(args)) => runtime.block_on(cmd::sim::run(args)),
-        Some(Command::Diagram(args)) => runtime.block_on(cmd::diagram::run(args)),
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("pilothouse: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            None => cmd::serve::run(cmd::serve::ServeArgs::parse_from(["serve"])).await,
+            Some(Command::Serve(args)) => cmd::serve::run(args).await,
+            Some(Command::Sim(args)) => cmd::sim::run(args).await,
+            Some(Command::Diagram(args)) => cmd::diagram::run(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("pilothouse: {}", one_line(&err));
+            ExitCode::FAILURE
+        }
     }
+}
+
+/// The error and its causes on one line, skipping a cause whose text the
+/// message before it already ends with.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain().map(ToString::to_string) {
+        if line.ends_with(&cause) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&cause);
+    }
+    line.replace('\n', " ")
 }

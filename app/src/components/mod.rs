@@ -1,0 +1,6 @@
+//! Reusable pieces of the page shell.
+
+pub mod header;
+pub mod layout;
+pub mod nav;
+pub mod preferences;

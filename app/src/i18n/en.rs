@@ -1,0 +1,53 @@
+//! English.
+
+use super::Key;
+
+/// The English text of `key`.
+pub fn text(key: Key) -> &'static str {
+    match key {
+        Key::AppName => "Pilothouse",
+        Key::Tagline => "See and steer your Kubernetes clusters.",
+        Key::SkipToContent => "Skip to content",
+        Key::NavLabel => "Sections",
+        Key::NavOverview => "Overview",
+        Key::NavTopology => "Topology",
+        Key::NavWorkloads => "Workloads",
+        Key::NavNetwork => "Network",
+        Key::NavConfig => "Config",
+        Key::NavStorage => "Storage",
+        Key::NavAccess => "Access",
+        Key::NavAudit => "Audit",
+        Key::ClusterPickerLabel => "Cluster",
+        Key::NoClusterConnected => "No cluster connected",
+        Key::SignedInAs => "Signed in as",
+        Key::LogOut => "Log out",
+        Key::Language => "Language",
+        Key::ThemeDark => "Dark theme",
+        Key::ThemeLight => "Light theme",
+        Key::HomeTitle => "Welcome to Pilothouse",
+        Key::HomeIntro => "Pilothouse shows a cluster the way a good teacher draws it: control plane and workers, the pods on each node, and what runs inside a pod.",
+        Key::HomeNextSteps => "No cluster is connected yet. Once one is, every section on the left shows it live.",
+        Key::SectionEmpty => "Nothing to show: no cluster is connected.",
+        Key::OverviewIntro => "Nodes, namespaces and the health of the cluster at a glance.",
+        Key::TopologyIntro => "The control plane and the workers, drawn like the architecture diagrams in your documents.",
+        Key::WorkloadsIntro => "Deployments, StatefulSets, DaemonSets, Jobs and the pods they keep running.",
+        Key::NetworkIntro => "Services, endpoints and ingresses in front of the pods.",
+        Key::ConfigIntro => "ConfigMaps and Secrets, with secret values masked.",
+        Key::StorageIntro => "Persistent volumes, claims and storage classes.",
+        Key::AccessIntro => "Users, teams and what each may see and change.",
+        Key::AuditIntro => "Who changed what, and when.",
+        Key::LoginTitle => "Sign in to Pilothouse",
+        Key::LoginUsername => "Username",
+        Key::LoginPassword => "Password",
+        Key::LoginSubmit => "Sign in",
+        Key::LoginErrorInvalid => "Invalid username or password.",
+        Key::LoginErrorRateLimited => "Too many sign-in attempts. Wait a minute and try again.",
+        Key::LoginErrorExpired => "Your session has ended. Please sign in again.",
+        Key::LoginErrorBadRequest => "The sign-in form was incomplete. Please try again.",
+        Key::LoggedOut => "You have been signed out.",
+        Key::NotFoundTitle => "Page not found",
+        Key::NotFoundBody => "There is no page at this address.",
+        Key::BackHome => "Back to the home page",
+        Key::SavePreferenceFailed => "Your preference could not be saved.",
+    }
+}

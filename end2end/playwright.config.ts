@@ -1,0 +1,70 @@
+import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// The server under test: the built `pilothouse` binary with a fresh data
+// directory and a known admin password, on its own port.
+const port = Number(process.env.PILOTHOUSE_E2E_PORT ?? 3197);
+const repo = path.resolve(__dirname, "..");
+const binary = process.env.PILOTHOUSE_BIN ?? path.join(repo, "target", "debug", "pilothouse");
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(repo, "target", "site");
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pilothouse-e2e-"));
+export const adminPassword = "e2e-admin-password-5f0c";
+
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "off",
+    locale: "en-US",
+  },
+  projects: [
+    {
+      name: "chromium",
+      testIgnore: /no-js\.spec\.ts/,
+      use: {
+        browserName: "chromium",
+        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
+      },
+    },
+    {
+      name: "chromium-no-js",
+      testMatch: /no-js\.spec\.ts/,
+      use: {
+        browserName: "chromium",
+        javaScriptEnabled: false,
+        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
+      },
+    },
+  ],
+  webServer: {
+    command: `"${binary}" serve --listen 127.0.0.1:${port} --data-dir "${dataDir}" --site-root "${siteRoot}"`,
+    url: `http://127.0.0.1:${port}/readyz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    env: {
+      PILOTHOUSE_ADMIN_PASSWORD: adminPassword,
+      PILOTHOUSE_LOG: "warn",
+      // Browser tests log in many times from one address.
+      PILOTHOUSE_LOGIN_ATTEMPTS_PER_MINUTE: "50",
+    },
+  },
+});

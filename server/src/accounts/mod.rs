@@ -1,0 +1,6 @@
+//! Local user accounts.
+
+pub mod bootstrap;
+pub mod users;
+
+pub use users::{User, UserStore};

@@ -1,0 +1,138 @@
+//! `POST /login` and `POST /logout`: plain form posts, so signing in works
+//! without JavaScript. Both are audited.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, Form, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::sessions::LOGIN_AT_KEY;
+use super::{AuthSession, Credentials};
+use crate::audit::AuditEvent;
+use crate::state::AppState;
+
+/// The login form's fields.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// The client's address as the rate limiter and the audit log see it.
+pub fn client_address(connect_info: Option<ConnectInfo<SocketAddr>>) -> String {
+    connect_info.map(|ConnectInfo(addr)| addr.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// Checks the credentials; on success rotates the session id and goes to
+/// the page the user asked for, otherwise back to the form with an error
+/// that does not say which part was wrong.
+pub async fn login(
+    State(state): State<AppState>,
+    connect_info: Option<ConnectInfo<SocketAddr>>,
+    mut auth: AuthSession,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let Form(form) = match form {
+        Ok(form) => form,
+        Err(rejection) => return bad_form(&rejection),
+    };
+    let client = client_address(connect_info);
+    let username = form.username.trim().to_owned();
+    let audit = |outcome: &str, detail: &str| AuditEvent {
+        actor: if outcome == "success" { username.clone() } else { "anonymous".into() },
+        action: "login".into(),
+        target: format!("user/{}", sanitize(&username)),
+        outcome: outcome.into(),
+        client: client.clone(),
+        detail: detail.into(),
+    };
+
+    if !state.login_limiter.allows(&client, &username) {
+        record(&state, &audit("denied", "rate limited")).await;
+        return Redirect::to("/login?error=rate").into_response();
+    }
+
+    let creds = Credentials { username: username.clone(), password: form.password };
+    let user = match auth.authenticate(creds).await {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            state.login_limiter.record_failure(&client, &username);
+            record(&state, &audit("failure", "invalid credentials")).await;
+            return Redirect::to("/login?error=invalid").into_response();
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "login check failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "sign-in is unavailable, try again later\n").into_response();
+        }
+    };
+
+    if let Err(err) = auth.login(&user).await {
+        tracing::error!(error = %err, "could not start a session");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "sign-in is unavailable, try again later\n").into_response();
+    }
+    let _ = auth.session.insert(LOGIN_AT_KEY, chrono::Utc::now().timestamp()).await;
+    state.login_limiter.record_success(&username);
+    record(&state, &audit("success", "")).await;
+    let next = form.next.as_deref().and_then(app::pages::login::safe_next).unwrap_or_else(|| "/".into());
+    Redirect::to(&next).into_response()
+}
+
+/// Ends the session (its row is deleted, so the old cookie is worthless).
+pub async fn logout(
+    State(state): State<AppState>,
+    connect_info: Option<ConnectInfo<SocketAddr>>,
+    mut auth: AuthSession,
+) -> Response {
+    let client = client_address(connect_info);
+    match auth.logout().await {
+        Ok(Some(user)) => {
+            record(
+                &state,
+                &AuditEvent {
+                    actor: user.username.clone(),
+                    action: "logout".into(),
+                    target: format!("user/{}", user.username),
+                    outcome: "success".into(),
+                    client,
+                    detail: String::new(),
+                },
+            )
+            .await;
+        }
+        Ok(None) => {}
+        Err(err) => tracing::warn!(error = %err, "logout could not delete the session"),
+    }
+    let mut response = Redirect::to("/login?loggedout=1").into_response();
+    response.headers_mut().insert("clear-site-data", header::HeaderValue::from_static("\"cache\""));
+    response
+}
+
+async fn record(state: &AppState, event: &AuditEvent) {
+    if let Err(err) = state.audit.record(event).await {
+        tracing::error!(error = %err, action = %event.action, "could not write an audit event");
+    }
+}
+
+/// A 400 page saying what was wrong with the form.
+fn bad_form(rejection: &FormRejection) -> Response {
+    let status = rejection.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return (status, "request body too large\n").into_response();
+    }
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Bad request</title></head>\
+         <body><h1>Bad request</h1><p>The sign-in form could not be read: it needs a username and a password, \
+         sent as an HTML form.</p><p><a href=\"/login?error=bad\">Back to sign-in</a></p></body></html>"
+    );
+    (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+}
+
+/// Keeps user-typed names from forging log or audit lines.
+fn sanitize(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(128).collect()
+}

@@ -1,0 +1,38 @@
+//! The session cookie and its store.
+
+use std::time::Duration as StdDuration;
+
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// Session key holding the Unix time of login, for the absolute timeout.
+pub const LOGIN_AT_KEY: &str = "pilothouse.login_at";
+
+/// Creates the session table if needed and starts deleting expired rows in
+/// the background.
+pub async fn store(pool: sqlx::SqlitePool) -> Result<SqliteStore, sqlx::Error> {
+    let store = SqliteStore::new(pool).with_table_name("sessions").expect("a valid table name");
+    store.migrate().await?;
+    let cleaner = store.clone();
+    tokio::spawn(async move {
+        use tower_sessions::ExpiredDeletion;
+        let _ = cleaner.continuously_delete_expired(StdDuration::from_secs(600)).await;
+    });
+    Ok(store)
+}
+
+/// The cookie: HttpOnly, SameSite=Lax, `Secure` with the `__Host-` prefix
+/// when served over TLS; expires after `idle_minutes` without a request.
+pub fn layer(store: SqliteStore, secure: bool, idle_minutes: i64) -> SessionManagerLayer<SqliteStore> {
+    let name = if secure { "__Host-pilothouse_session" } else { "pilothouse_session" };
+    SessionManagerLayer::new(store)
+        .with_name(name)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_path("/")
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(idle_minutes)))
+}

@@ -1,0 +1,80 @@
+//! Configuration of `pilothouse serve`, from flags and the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How the web app is served.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[arg(long, env = "PILOTHOUSE_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Directory for `pilothouse.db`; created if missing.
+    #[arg(long, env = "PILOTHOUSE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Directory holding the built site (`pkg/` with the WebAssembly, JS and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Log filter, e.g. `info` or `pilothouse=debug,tower_http=info`.
+    #[arg(long, env = "PILOTHOUSE_LOG", default_value = "info")]
+    pub log_level: String,
+
+    /// Log format.
+    #[arg(long, env = "PILOTHOUSE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Mark cookies `Secure` (and send HSTS): set this when Pilothouse is
+    /// reached over HTTPS, e.g. behind a TLS-terminating proxy.
+    #[arg(long, env = "PILOTHOUSE_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// A session ends after this many minutes without a request.
+    #[arg(long, env = "PILOTHOUSE_SESSION_IDLE_MINUTES", default_value_t = 60)]
+    pub session_idle_minutes: i64,
+
+    /// A session ends this many hours after login, however active.
+    #[arg(long, env = "PILOTHOUSE_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: i64,
+
+    /// Requests taking longer than this many seconds are answered with 408.
+    #[arg(long, env = "PILOTHOUSE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "PILOTHOUSE_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Failed logins allowed per minute, per client address and per account.
+    #[arg(long, env = "PILOTHOUSE_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 5)]
+    pub login_attempts_per_minute: usize,
+}
+
+/// Human-readable or one JSON object per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl ServeConfig {
+    /// The defaults, for tests: everything as the command line would give it.
+    pub fn for_data_dir(data_dir: PathBuf) -> Self {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: ServeConfig,
+        }
+        let mut config = Wrapper::parse_from(["pilothouse"]).config;
+        config.data_dir = data_dir;
+        config
+    }
+
+    /// Where the SQLite database lives.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("pilothouse.db")
+    }
+}

@@ -1,0 +1,85 @@
+//! The HTTP router: the Leptos app and its server functions, the login
+//! handlers, health checks, and the middleware every request goes through.
+
+mod health;
+mod security_headers;
+mod settings;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::routing::{get, post};
+use axum_login::AuthManagerLayerBuilder;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions_sqlx_store::SqliteStore;
+
+use app::ssr::AppServices;
+use app::{App, shell};
+
+use crate::auth::{Backend, guard, handlers, sessions};
+use crate::state::AppState;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Builds the whole application. `session_store` must have been migrated
+/// (see [`sessions::store`]).
+pub fn router(state: AppState, session_store: SqliteStore) -> Router {
+    let config = state.config.clone();
+    let leptos_options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+    let services = AppServices { settings: Arc::new(settings::SqliteSettings::new(state.pool.clone())) };
+
+    let session_layer = sessions::layer(session_store, config.secure_cookies, config.session_idle_minutes);
+    let auth_layer = AuthManagerLayerBuilder::new(Backend::new(state.users.clone()), session_layer).build();
+
+    let app = Router::new()
+        .route("/login", post(handlers::login))
+        .route("/logout", post(handlers::logout))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(services.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::session_guard))
+        .layer(auth_layer)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(state);
+
+    let request_span = |request: &Request<_>| {
+        let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+    };
+
+    // Layers listed first are outermost: the request id exists before the
+    // trace span opens, and limits apply before anything reads the body.
+    let app = security_headers::apply(app, config.secure_cookies);
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(CompressionLayer::new())
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                Duration::from_secs(config.request_timeout_secs),
+            ))
+            .layer(CsrfLayer::new())
+            .layer(RequestBodyLimitLayer::new(config.max_body_bytes)),
+    )
+}

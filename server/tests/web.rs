@@ -1,0 +1,325 @@
+//! The web server in-process (`tower::ServiceExt::oneshot`) over a real
+//! SQLite file in a temporary directory: authentication, sessions, CSRF,
+//! rate limiting, bad input and persistence across restarts.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use server::config::ServeConfig;
+use server::startup;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn app_in(dir: &std::path::Path) -> Router {
+    let mut config = ServeConfig::for_data_dir(dir.join("data"));
+    config.site_root = dir.join("site");
+    let prepared = startup::prepare(config, Some(PASSWORD.into())).await.expect("server prepares");
+    server::web::router(prepared.state, prepared.session_store)
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Response<Body> {
+    app.clone().oneshot(request).await.expect("router answers")
+}
+
+async fn body_text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn location(response: &Response<Body>) -> String {
+    response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+/// The `name=value` of the session cookie a response sets, if any.
+fn session_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("pilothouse_session="))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+}
+
+fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Request<Body> {
+    let body = format!("username={}&password={}&next=%2F", urlencode(username), urlencode(password));
+    let mut builder = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body)).unwrap()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(path);
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+async fn log_in(app: &Router) -> String {
+    let response = send(app, login_request("admin", PASSWORD, None)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    session_cookie(&response).expect("login sets the session cookie")
+}
+
+#[tokio::test]
+async fn pages_without_a_session_redirect_to_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let home = send(&app, get("/", None)).await;
+    assert_eq!(home.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&home), "/login");
+    let deep = send(&app, get("/workloads", None)).await;
+    assert_eq!(location(&deep), "/login?next=/workloads");
+    let login = send(&app, get("/login", None)).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert!(body_text(login).await.contains("name=\"password\""));
+}
+
+#[tokio::test]
+async fn server_functions_without_a_session_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let request = Request::post("/api/preferences/locale")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("locale=zh-CN"))
+        .unwrap();
+    let response = send(&app, request).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let wrong = send(&app, login_request("admin", "nope", None)).await;
+    let unknown = send(&app, login_request("nobody", "nope", None)).await;
+    assert_eq!(wrong.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&wrong), "/login?error=invalid");
+    assert_eq!(location(&unknown), location(&wrong));
+    assert!(session_cookie(&wrong).is_none());
+}
+
+#[tokio::test]
+async fn the_right_password_opens_the_home_page_with_safe_cookies_and_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let response = send(&app, login_request("admin", PASSWORD, None)).await;
+    let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let cookie = session_cookie(&response).unwrap();
+
+    let home = send(&app, get("/", Some(&cookie))).await;
+    assert_eq!(home.status(), StatusCode::OK);
+    let csp = home.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    assert!(csp.contains("'nonce-"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(home.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(home.headers()[header::CACHE_CONTROL], "no-store");
+    assert!(home.headers().contains_key(header::REFERRER_POLICY));
+    assert!(home.headers().contains_key("x-request-id"));
+    let html = body_text(home).await;
+    assert!(html.contains("Welcome to Pilothouse"));
+    assert!(html.contains("No cluster connected"));
+    assert!(html.contains(">admin<"));
+}
+
+#[tokio::test]
+async fn login_rotates_the_session_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let first = log_in(&app).await;
+    let again = send(&app, login_request("admin", PASSWORD, Some(&first))).await;
+    let second = session_cookie(&again).expect("a new cookie");
+    assert_ne!(first, second);
+    let old = send(&app, get("/", Some(&first))).await;
+    assert_eq!(old.status(), StatusCode::SEE_OTHER, "the pre-login id is dead");
+    assert_eq!(send(&app, get("/", Some(&second))).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn cross_site_state_changes_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let cookie = log_in(&app).await;
+    let request = Request::post("/logout")
+        .header(header::HOST, "localhost:3000")
+        .header(header::ORIGIN, "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, request).await.status(), StatusCode::FORBIDDEN);
+    let request = Request::post("/api/preferences/locale")
+        .header(header::HOST, "localhost:3000")
+        .header(header::ORIGIN, "http://evil.example")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("locale=zh-CN"))
+        .unwrap();
+    assert_eq!(send(&app, request).await.status(), StatusCode::FORBIDDEN);
+    // The session survived the forged logout.
+    assert_eq!(send(&app, get("/", Some(&cookie))).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_sixth_wrong_password_within_a_minute_is_rate_limited() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    for _ in 0..5 {
+        let response = send(&app, login_request("admin", "wrong", None)).await;
+        assert_eq!(location(&response), "/login?error=invalid");
+    }
+    let sixth = send(&app, login_request("admin", "wrong", None)).await;
+    assert_eq!(location(&sixth), "/login?error=rate");
+    let right = send(&app, login_request("admin", PASSWORD, None)).await;
+    assert_eq!(location(&right), "/login?error=rate", "even the right password waits");
+    assert!(session_cookie(&right).is_none());
+}
+
+#[tokio::test]
+async fn a_cookie_from_before_logout_no_longer_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let cookie = log_in(&app).await;
+    let logout = Request::post("/logout")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = send(&app, logout).await;
+    assert_eq!(location(&response), "/login?loggedout=1");
+    let after = send(&app, get("/", Some(&cookie))).await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&after), "/login");
+}
+
+#[tokio::test]
+async fn users_and_sessions_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let cookie = {
+        let app = app_in(dir.path()).await;
+        log_in(&app).await
+    };
+    assert!(dir.path().join("data/pilothouse.db").is_file());
+    let restarted = app_in(dir.path()).await;
+    let home = send(&restarted, get("/", Some(&cookie))).await;
+    assert_eq!(home.status(), StatusCode::OK, "the session row is in the file");
+    let login = send(&restarted, login_request("admin", PASSWORD, None)).await;
+    assert_eq!(location(&login), "/", "the account was kept, not re-created");
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let big = "a".repeat(2 * 1024 * 1024);
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, big.len())
+        .body(Body::from(format!("username={big}&password=x")))
+        .unwrap();
+    assert_eq!(send(&app, request).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn malformed_login_forms_get_a_clear_400() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("just-some-words"))
+        .unwrap();
+    let response = send(&app, request).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(response).await.contains("needs a username and a password"));
+    let wrong_type = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"username\":\"admin\"}"))
+        .unwrap();
+    assert_eq!(send(&app, wrong_type).await.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer_without_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    assert_eq!(send(&app, get("/healthz", None)).await.status(), StatusCode::OK);
+    let ready = send(&app, get("/readyz", None)).await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(body_text(ready).await, "ready\n");
+}
+
+#[tokio::test]
+async fn the_language_follows_the_browser_then_the_users_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir.path()).await;
+    let login_zh = Request::get("/login").header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9").body(Body::empty()).unwrap();
+    let html = body_text(send(&app, login_zh).await).await;
+    assert!(html.contains("登录 Pilothouse"), "login page follows Accept-Language");
+
+    let cookie = log_in(&app).await;
+    let html = body_text(send(&app, get("/", Some(&cookie))).await).await;
+    assert!(html.contains(">Workloads<"));
+
+    let save = Request::post("/api/preferences/locale")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from("locale=zh-CN"))
+        .unwrap();
+    let saved = send(&app, save).await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+    let html = body_text(send(&app, get("/", Some(&cookie))).await).await;
+    assert!(html.contains(">工作负载<"), "the choice is remembered for the user");
+    assert!(html.contains("lang=\"zh-CN\""));
+}
+
+#[tokio::test]
+async fn logins_logouts_and_preference_changes_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ServeConfig::for_data_dir(dir.path().join("data"));
+    config.site_root = dir.path().join("site");
+    let prepared = startup::prepare(config, Some(PASSWORD.into())).await.unwrap();
+    let audit = prepared.state.audit.clone();
+    let app = server::web::router(prepared.state, prepared.session_store);
+
+    send(&app, login_request("admin", "bad", None)).await;
+    let cookie = log_in(&app).await;
+    let save = Request::post("/api/preferences/theme")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from("theme=dark"))
+        .unwrap();
+    assert!(send(&app, save).await.status().is_success());
+
+    let rows = audit.recent(10).await.unwrap();
+    let summary: Vec<(String, String, String)> =
+        rows.iter().rev().map(|r| (r.actor.clone(), r.action.clone(), r.outcome.clone())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("anonymous".into(), "login".into(), "failure".into()),
+            ("admin".into(), "login".into(), "success".into()),
+            ("admin".into(), "preferences.theme".into(), "success".into()),
+        ]
+    );
+    let html = body_text(send(&app, get("/", Some(&cookie))).await).await;
+    assert!(html.contains("data-theme=\"dark\""));
+}
