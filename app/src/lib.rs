@@ -21,7 +21,9 @@ use leptos_router::{
 
 use crate::components::layout::AppLayout;
 use crate::i18n::Locale;
-use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFound, section::Section, section::SectionPage};
+use crate::pages::{
+    home::HomePage, login::LoginPage, not_found::NotFound, section::Section, section::SectionPage,
+};
 use crate::session::{Theme, current_session};
 
 /// The HTML document around the app; rendered on the server only.

@@ -27,9 +27,17 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// server over SQLite and provided to server functions through context.
 pub trait UserSettings: Send + Sync + 'static {
     /// Remembers the user's language.
-    fn save_locale<'a>(&'a self, user: &'a AuthenticatedUser, locale: Locale) -> BoxFuture<'a, Result<(), String>>;
+    fn save_locale<'a>(
+        &'a self,
+        user: &'a AuthenticatedUser,
+        locale: Locale,
+    ) -> BoxFuture<'a, Result<(), String>>;
     /// Remembers the user's theme.
-    fn save_theme<'a>(&'a self, user: &'a AuthenticatedUser, theme: Theme) -> BoxFuture<'a, Result<(), String>>;
+    fn save_theme<'a>(
+        &'a self,
+        user: &'a AuthenticatedUser,
+        theme: Theme,
+    ) -> BoxFuture<'a, Result<(), String>>;
 }
 
 /// The services the server provides to every page render and server function.

@@ -53,7 +53,10 @@ impl AuditLog {
 
     /// Records `event` inside a transaction that also makes the change it
     /// describes, so that neither lands without the other.
-    pub async fn record_in(tx: &mut Transaction<'_, Sqlite>, event: &AuditEvent) -> Result<(), sqlx::Error> {
+    pub async fn record_in(
+        tx: &mut Transaction<'_, Sqlite>,
+        event: &AuditEvent,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO audit_events (actor, action, target, outcome, client, detail) VALUES (?, ?, ?, ?, ?, ?)",
         )

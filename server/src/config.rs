@@ -48,7 +48,11 @@ pub struct ServeConfig {
     pub max_body_bytes: usize,
 
     /// Failed logins allowed per minute, per client address and per account.
-    #[arg(long, env = "PILOTHOUSE_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 5)]
+    #[arg(
+        long,
+        env = "PILOTHOUSE_LOGIN_ATTEMPTS_PER_MINUTE",
+        default_value_t = 5
+    )]
     pub login_attempts_per_minute: usize,
 }
 

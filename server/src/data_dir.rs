@@ -17,7 +17,10 @@ pub struct DataDirError {
 /// Creates `path` (and its parents) if needed and checks that a file can be
 /// written in it.
 pub fn prepare(path: &Path) -> Result<(), DataDirError> {
-    let fail = |source| DataDirError { path: path.to_path_buf(), source };
+    let fail = |source| DataDirError {
+        path: path.to_path_buf(),
+        source,
+    };
     std::fs::create_dir_all(path).map_err(fail)?;
     let probe = path.join(".pilothouse-write-check");
     std::fs::write(&probe, b"ok").map_err(fail)?;
@@ -44,7 +47,10 @@ mod tests {
         std::fs::write(&file, b"x").unwrap();
         let err = prepare(&file.join("data")).unwrap_err();
         let line = err.to_string();
-        assert!(line.contains(&file.join("data").display().to_string()), "{line}");
+        assert!(
+            line.contains(&file.join("data").display().to_string()),
+            "{line}"
+        );
         assert!(!line.contains('\n'));
     }
 }

@@ -29,7 +29,10 @@ pub enum DbError {
 pub async fn open(path: &Path) -> Result<SqlitePool, DbError> {
     let display = path.display().to_string();
     let options = SqliteConnectOptions::from_str("sqlite:")
-        .map_err(|source| DbError::Open { path: display.clone(), source })?
+        .map_err(|source| DbError::Open {
+            path: display.clone(),
+            source,
+        })?
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -40,7 +43,10 @@ pub async fn open(path: &Path) -> Result<SqlitePool, DbError> {
         .max_connections(8)
         .connect_with(options)
         .await
-        .map_err(|source| DbError::Open { path: display, source })
+        .map_err(|source| DbError::Open {
+            path: display,
+            source,
+        })
 }
 
 /// Applies every migration not yet applied.

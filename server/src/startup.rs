@@ -42,11 +42,16 @@ pub struct Prepared {
 
 /// Prepares storage and state for `config`. `admin_password` is
 /// `PILOTHOUSE_ADMIN_PASSWORD`, used only when the database has no accounts.
-pub async fn prepare(config: ServeConfig, admin_password: Option<String>) -> Result<Prepared, StartupError> {
+pub async fn prepare(
+    config: ServeConfig,
+    admin_password: Option<String>,
+) -> Result<Prepared, StartupError> {
     data_dir::prepare(&config.data_dir)?;
     let pool = db::open(&config.database_path()).await?;
     db::migrate(&pool).await?;
-    let session_store = sessions::store(pool.clone()).await.map_err(StartupError::Sessions)?;
+    let session_store = sessions::store(pool.clone())
+        .await
+        .map_err(StartupError::Sessions)?;
     let users = UserStore::new(pool.clone());
     let bootstrap = bootstrap::ensure_admin(&users, admin_password).await?;
 
@@ -63,7 +68,10 @@ pub async fn prepare(config: ServeConfig, admin_password: Option<String>) -> Res
 
     let state = AppState {
         leptos_options,
-        login_limiter: Arc::new(LoginLimiter::new(config.login_attempts_per_minute, Duration::from_secs(60))),
+        login_limiter: Arc::new(LoginLimiter::new(
+            config.login_attempts_per_minute,
+            Duration::from_secs(60),
+        )),
         config: Arc::new(config),
         audit: AuditLog::new(pool.clone()),
         users,
@@ -71,5 +79,9 @@ pub async fn prepare(config: ServeConfig, admin_password: Option<String>) -> Res
         ready: Arc::new(AtomicBool::new(false)),
     };
     state.mark_ready();
-    Ok(Prepared { state, session_store, bootstrap })
+    Ok(Prepared {
+        state,
+        session_store,
+        bootstrap,
+    })
 }

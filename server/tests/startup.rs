@@ -18,5 +18,8 @@ fn an_unusable_data_directory_stops_start_up_with_one_line_naming_it() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "one line: {stderr}");
-    assert!(lines[0].contains(&data_dir.display().to_string()), "{stderr}");
+    assert!(
+        lines[0].contains(&data_dir.display().to_string()),
+        "{stderr}"
+    );
 }

@@ -16,7 +16,9 @@ const PASSWORD: &str = "correct horse battery staple";
 async fn app_in(dir: &std::path::Path) -> Router {
     let mut config = ServeConfig::for_data_dir(dir.join("data"));
     config.site_root = dir.join("site");
-    let prepared = startup::prepare(config, Some(PASSWORD.into())).await.expect("server prepares");
+    let prepared = startup::prepare(config, Some(PASSWORD.into()))
+        .await
+        .expect("server prepares");
     server::web::router(prepared.state, prepared.session_store)
 }
 
@@ -30,7 +32,11 @@ async fn body_text(response: Response<Body>) -> String {
 }
 
 fn location(response: &Response<Body>) -> String {
-    response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    response
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 /// The `name=value` of the session cookie a response sets, if any.
@@ -45,7 +51,11 @@ fn session_cookie(response: &Response<Body>) -> Option<String> {
 }
 
 fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Request<Body> {
-    let body = format!("username={}&password={}&next=%2F", urlencode(username), urlencode(password));
+    let body = format!(
+        "username={}&password={}&next=%2F",
+        urlencode(username),
+        urlencode(password)
+    );
     let mut builder = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin");
@@ -57,7 +67,13 @@ fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Reques
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -119,14 +135,20 @@ async fn the_right_password_opens_the_home_page_with_safe_cookies_and_headers() 
     let dir = tempfile::tempdir().unwrap();
     let app = app_in(dir.path()).await;
     let response = send(&app, login_request("admin", PASSWORD, None)).await;
-    let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let set_cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     let cookie = session_cookie(&response).unwrap();
 
     let home = send(&app, get("/", Some(&cookie))).await;
     assert_eq!(home.status(), StatusCode::OK);
-    let csp = home.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    let csp = home.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(csp.contains("'nonce-"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(home.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
@@ -148,8 +170,15 @@ async fn login_rotates_the_session_id() {
     let second = session_cookie(&again).expect("a new cookie");
     assert_ne!(first, second);
     let old = send(&app, get("/", Some(&first))).await;
-    assert_eq!(old.status(), StatusCode::SEE_OTHER, "the pre-login id is dead");
-    assert_eq!(send(&app, get("/", Some(&second))).await.status(), StatusCode::OK);
+    assert_eq!(
+        old.status(),
+        StatusCode::SEE_OTHER,
+        "the pre-login id is dead"
+    );
+    assert_eq!(
+        send(&app, get("/", Some(&second))).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -174,7 +203,10 @@ async fn cross_site_state_changes_are_refused() {
         .unwrap();
     assert_eq!(send(&app, request).await.status(), StatusCode::FORBIDDEN);
     // The session survived the forged logout.
-    assert_eq!(send(&app, get("/", Some(&cookie))).await.status(), StatusCode::OK);
+    assert_eq!(
+        send(&app, get("/", Some(&cookie))).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -188,7 +220,11 @@ async fn the_sixth_wrong_password_within_a_minute_is_rate_limited() {
     let sixth = send(&app, login_request("admin", "wrong", None)).await;
     assert_eq!(location(&sixth), "/login?error=rate");
     let right = send(&app, login_request("admin", PASSWORD, None)).await;
-    assert_eq!(location(&right), "/login?error=rate", "even the right password waits");
+    assert_eq!(
+        location(&right),
+        "/login?error=rate",
+        "even the right password waits"
+    );
     assert!(session_cookie(&right).is_none());
 }
 
@@ -219,9 +255,17 @@ async fn users_and_sessions_survive_a_restart() {
     assert!(dir.path().join("data/pilothouse.db").is_file());
     let restarted = app_in(dir.path()).await;
     let home = send(&restarted, get("/", Some(&cookie))).await;
-    assert_eq!(home.status(), StatusCode::OK, "the session row is in the file");
+    assert_eq!(
+        home.status(),
+        StatusCode::OK,
+        "the session row is in the file"
+    );
     let login = send(&restarted, login_request("admin", PASSWORD, None)).await;
-    assert_eq!(location(&login), "/", "the account was kept, not re-created");
+    assert_eq!(
+        location(&login),
+        "/",
+        "the account was kept, not re-created"
+    );
 }
 
 #[tokio::test]
@@ -234,7 +278,10 @@ async fn oversized_bodies_get_413() {
         .header(header::CONTENT_LENGTH, big.len())
         .body(Body::from(format!("username={big}&password=x")))
         .unwrap();
-    assert_eq!(send(&app, request).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        send(&app, request).await.status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
 }
 
 #[tokio::test]
@@ -247,19 +294,29 @@ async fn malformed_login_forms_get_a_clear_400() {
         .unwrap();
     let response = send(&app, request).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(body_text(response).await.contains("needs a username and a password"));
+    assert!(
+        body_text(response)
+            .await
+            .contains("needs a username and a password")
+    );
     let wrong_type = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from("{\"username\":\"admin\"}"))
         .unwrap();
-    assert_eq!(send(&app, wrong_type).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        send(&app, wrong_type).await.status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
 async fn health_and_readiness_answer_without_a_session() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_in(dir.path()).await;
-    assert_eq!(send(&app, get("/healthz", None)).await.status(), StatusCode::OK);
+    assert_eq!(
+        send(&app, get("/healthz", None)).await.status(),
+        StatusCode::OK
+    );
     let ready = send(&app, get("/readyz", None)).await;
     assert_eq!(ready.status(), StatusCode::OK);
     assert_eq!(body_text(ready).await, "ready\n");
@@ -269,9 +326,15 @@ async fn health_and_readiness_answer_without_a_session() {
 async fn the_language_follows_the_browser_then_the_users_choice() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_in(dir.path()).await;
-    let login_zh = Request::get("/login").header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9").body(Body::empty()).unwrap();
+    let login_zh = Request::get("/login")
+        .header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9")
+        .body(Body::empty())
+        .unwrap();
     let html = body_text(send(&app, login_zh).await).await;
-    assert!(html.contains("登录 Pilothouse"), "login page follows Accept-Language");
+    assert!(
+        html.contains("登录 Pilothouse"),
+        "login page follows Accept-Language"
+    );
 
     let cookie = log_in(&app).await;
     let html = body_text(send(&app, get("/", Some(&cookie))).await).await;
@@ -286,7 +349,10 @@ async fn the_language_follows_the_browser_then_the_users_choice() {
     let saved = send(&app, save).await;
     assert!(saved.status().is_success(), "{}", saved.status());
     let html = body_text(send(&app, get("/", Some(&cookie))).await).await;
-    assert!(html.contains(">工作负载<"), "the choice is remembered for the user");
+    assert!(
+        html.contains(">工作负载<"),
+        "the choice is remembered for the user"
+    );
     assert!(html.contains("lang=\"zh-CN\""));
 }
 
@@ -295,7 +361,9 @@ async fn logins_logouts_and_preference_changes_are_audited() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = ServeConfig::for_data_dir(dir.path().join("data"));
     config.site_root = dir.path().join("site");
-    let prepared = startup::prepare(config, Some(PASSWORD.into())).await.unwrap();
+    let prepared = startup::prepare(config, Some(PASSWORD.into()))
+        .await
+        .unwrap();
     let audit = prepared.state.audit.clone();
     let app = server::web::router(prepared.state, prepared.session_store);
 
@@ -310,8 +378,11 @@ async fn logins_logouts_and_preference_changes_are_audited() {
     assert!(send(&app, save).await.status().is_success());
 
     let rows = audit.recent(10).await.unwrap();
-    let summary: Vec<(String, String, String)> =
-        rows.iter().rev().map(|r| (r.actor.clone(), r.action.clone(), r.outcome.clone())).collect();
+    let summary: Vec<(String, String, String)> = rows
+        .iter()
+        .rev()
+        .map(|r| (r.actor.clone(), r.action.clone(), r.outcome.clone()))
+        .collect();
     assert_eq!(
         summary,
         vec![

@@ -25,12 +25,20 @@ pub fn text(key: Key) -> &'static str {
         Key::ThemeDark => "Dark theme",
         Key::ThemeLight => "Light theme",
         Key::HomeTitle => "Welcome to Pilothouse",
-        Key::HomeIntro => "Pilothouse shows a cluster the way a good teacher draws it: control plane and workers, the pods on each node, and what runs inside a pod.",
-        Key::HomeNextSteps => "No cluster is connected yet. Once one is, every section on the left shows it live.",
+        Key::HomeIntro => {
+            "Pilothouse shows a cluster the way a good teacher draws it: control plane and workers, the pods on each node, and what runs inside a pod."
+        }
+        Key::HomeNextSteps => {
+            "No cluster is connected yet. Once one is, every section on the left shows it live."
+        }
         Key::SectionEmpty => "Nothing to show: no cluster is connected.",
         Key::OverviewIntro => "Nodes, namespaces and the health of the cluster at a glance.",
-        Key::TopologyIntro => "The control plane and the workers, drawn like the architecture diagrams in your documents.",
-        Key::WorkloadsIntro => "Deployments, StatefulSets, DaemonSets, Jobs and the pods they keep running.",
+        Key::TopologyIntro => {
+            "The control plane and the workers, drawn like the architecture diagrams in your documents."
+        }
+        Key::WorkloadsIntro => {
+            "Deployments, StatefulSets, DaemonSets, Jobs and the pods they keep running."
+        }
         Key::NetworkIntro => "Services, endpoints and ingresses in front of the pods.",
         Key::ConfigIntro => "ConfigMaps and Secrets, with secret values masked.",
         Key::StorageIntro => "Persistent volumes, claims and storage classes.",

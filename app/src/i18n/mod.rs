@@ -44,7 +44,11 @@ impl Locale {
         let lower = tag.trim().to_ascii_lowercase();
         if lower == "en" || lower.starts_with("en-") {
             Some(Locale::En)
-        } else if lower == "zh" || lower.starts_with("zh-cn") || lower.starts_with("zh-hans") || lower == "zh-sg" {
+        } else if lower == "zh"
+            || lower.starts_with("zh-cn")
+            || lower.starts_with("zh-hans")
+            || lower == "zh-sg"
+        {
             Some(Locale::ZhCn)
         } else {
             None
@@ -142,7 +146,11 @@ mod tests {
         assert_eq!(Locale::negotiate("de, fr"), Locale::En);
         assert_eq!(Locale::negotiate(""), Locale::En);
         assert_eq!(Locale::negotiate("en;q=0.1, zh-Hans;q=0.7"), Locale::ZhCn);
-        assert_eq!(Locale::negotiate("zh-TW"), Locale::En, "traditional Chinese is not shipped");
+        assert_eq!(
+            Locale::negotiate("zh-TW"),
+            Locale::En,
+            "traditional Chinese is not shipped"
+        );
     }
 
     #[test]
@@ -156,6 +164,9 @@ mod tests {
     fn both_languages_translate_the_navigation() {
         assert_eq!(Locale::En.t(Key::NavWorkloads), "Workloads");
         assert_eq!(Locale::ZhCn.t(Key::NavWorkloads), "工作负载");
-        assert_ne!(Locale::En.t(Key::LoginErrorInvalid), Locale::ZhCn.t(Key::LoginErrorInvalid));
+        assert_ne!(
+            Locale::En.t(Key::LoginErrorInvalid),
+            Locale::ZhCn.t(Key::LoginErrorInvalid)
+        );
     }
 }

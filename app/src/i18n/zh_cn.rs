@@ -25,7 +25,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ThemeDark => "深色主题",
         Key::ThemeLight => "浅色主题",
         Key::HomeTitle => "欢迎使用 Pilothouse",
-        Key::HomeIntro => "Pilothouse 像好老师画图那样展示集群：控制平面与工作节点、每个节点上的 pod，以及 pod 内部运行的内容。",
+        Key::HomeIntro => {
+            "Pilothouse 像好老师画图那样展示集群：控制平面与工作节点、每个节点上的 pod，以及 pod 内部运行的内容。"
+        }
         Key::HomeNextSteps => "尚未连接任何集群。连接之后，左侧每个栏目都会实时展示它。",
         Key::SectionEmpty => "暂无内容：未连接集群。",
         Key::OverviewIntro => "一眼看清节点、命名空间和集群的健康状况。",

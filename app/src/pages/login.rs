@@ -20,7 +20,10 @@ fn error_message(code: &str) -> Option<Key> {
 
 /// Only local paths may be returned to after login (no open redirect).
 pub fn safe_next(next: &str) -> Option<String> {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains("://");
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains("://");
     (ok && next != "/login").then(|| next.to_string())
 }
 
@@ -30,7 +33,13 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let error = move || query.with(|q| q.get("error").and_then(|code| error_message(&code)));
     let logged_out = move || query.with(|q| q.get("loggedout").is_some());
-    let next = move || query.with(|q| q.get("next").and_then(|n| safe_next(&n)).unwrap_or_else(|| "/".into()));
+    let next = move || {
+        query.with(|q| {
+            q.get("next")
+                .and_then(|n| safe_next(&n))
+                .unwrap_or_else(|| "/".into())
+        })
+    };
     view! {
         <div class="login-screen">
             <form class="login-card" method="post" action="/login" data-testid="login-form">

@@ -10,7 +10,11 @@ use crate::session::Theme;
 pub async fn save_locale(locale: Locale) -> Result<(), ServerFnError> {
     let user = crate::ssr::require_user().await?;
     let services = crate::ssr::services()?;
-    services.settings.save_locale(&user, locale).await.map_err(ServerFnError::new)
+    services
+        .settings
+        .save_locale(&user, locale)
+        .await
+        .map_err(ServerFnError::new)
 }
 
 /// Stores the signed-in user's theme.
@@ -18,5 +22,9 @@ pub async fn save_locale(locale: Locale) -> Result<(), ServerFnError> {
 pub async fn save_theme(theme: Theme) -> Result<(), ServerFnError> {
     let user = crate::ssr::require_user().await?;
     let services = crate::ssr::services()?;
-    services.settings.save_theme(&user, theme).await.map_err(ServerFnError::new)
+    services
+        .settings
+        .save_theme(&user, theme)
+        .await
+        .map_err(ServerFnError::new)
 }

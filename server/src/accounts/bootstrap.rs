@@ -21,7 +21,10 @@ pub enum Bootstrap {
 }
 
 /// Creates `admin` when there are no accounts at all.
-pub async fn ensure_admin(users: &UserStore, password_from_env: Option<String>) -> Result<Bootstrap, UserStoreError> {
+pub async fn ensure_admin(
+    users: &UserStore,
+    password_from_env: Option<String>,
+) -> Result<Bootstrap, UserStoreError> {
     if users.count().await? > 0 {
         return Ok(Bootstrap::Existing);
     }
@@ -31,7 +34,11 @@ pub async fn ensure_admin(users: &UserStore, password_from_env: Option<String>) 
             Ok(Bootstrap::CreatedFromEnvironment)
         }
         None => {
-            let password: String = rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect();
+            let password: String = rand::rng()
+                .sample_iter(&Alphanumeric)
+                .take(20)
+                .map(char::from)
+                .collect();
             users.create(ADMIN_USERNAME, &password).await?;
             Ok(Bootstrap::CreatedWithGeneratedPassword(password))
         }

@@ -57,7 +57,9 @@ impl UserStore {
 
     /// How many accounts exist.
     pub async fn count(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// The account with this name (case-insensitive), if any.
@@ -80,12 +82,15 @@ impl UserStore {
     /// async threads.
     pub async fn create(&self, username: &str, password: &str) -> Result<User, UserStoreError> {
         let password = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO users (username, password_hash) VALUES (?, ?) RETURNING id")
-            .bind(username)
-            .bind(&hash)
-            .fetch_one(&self.pool)
-            .await?;
+        let hash =
+            tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash) VALUES (?, ?) RETURNING id",
+        )
+        .bind(username)
+        .bind(&hash)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(self.by_id(id).await?.expect("the row just inserted exists"))
     }
 }

@@ -29,7 +29,10 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials").field("username", &self.username).field("password", &"[redacted]").finish()
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .finish()
     }
 }
 
@@ -66,9 +69,14 @@ impl AuthnBackend for Backend {
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, BackendError> {
         let user = self.users.by_username(&creds.username).await?;
-        let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let verified =
-            tokio::task::spawn_blocking(move || password_auth::verify_password(creds.password, &hash).is_ok()).await?;
+        let hash = user
+            .as_ref()
+            .map(|u| u.password_hash.clone())
+            .unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let verified = tokio::task::spawn_blocking(move || {
+            password_auth::verify_password(creds.password, &hash).is_ok()
+        })
+        .await?;
         Ok(user.filter(|u| verified && !u.disabled))
     }
 

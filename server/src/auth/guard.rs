@@ -50,7 +50,10 @@ pub async fn session_guard(
     request.extensions_mut().insert(info);
     match auth.user {
         Some(user) => {
-            request.extensions_mut().insert(AuthenticatedUser { id: user.id, username: user.username });
+            request.extensions_mut().insert(AuthenticatedUser {
+                id: user.id,
+                username: user.username,
+            });
             next.run(request).await
         }
         None if is_public(&path) => next.run(request).await,
@@ -67,9 +70,17 @@ fn session_info(user: Option<&crate::accounts::User>, headers: &HeaderMap) -> Se
         .map(Locale::negotiate)
         .unwrap_or_default();
     SessionInfo {
-        user: user.map(|u| UserView { username: u.username.clone() }),
-        locale: user.and_then(|u| u.locale.as_deref()).and_then(Locale::from_tag).unwrap_or(browser_locale),
-        theme: user.and_then(|u| u.theme.as_deref()).and_then(Theme::from_str_opt).unwrap_or_default(),
+        user: user.map(|u| UserView {
+            username: u.username.clone(),
+        }),
+        locale: user
+            .and_then(|u| u.locale.as_deref())
+            .and_then(Locale::from_tag)
+            .unwrap_or(browser_locale),
+        theme: user
+            .and_then(|u| u.theme.as_deref())
+            .and_then(Theme::from_str_opt)
+            .unwrap_or_default(),
     }
 }
 
@@ -77,7 +88,12 @@ fn session_info(user: Option<&crate::accounts::User>, headers: &HeaderMap) -> Se
 /// go); server functions and other API calls get 401.
 fn refuse(path: &str, reason: &str) -> Response {
     if is_api(path) {
-        return (StatusCode::UNAUTHORIZED, [(header::CACHE_CONTROL, "no-store")], "not signed in\n").into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::CACHE_CONTROL, "no-store")],
+            "not signed in\n",
+        )
+            .into_response();
     }
     let mut target = String::from("/login");
     let mut params = Vec::new();
@@ -98,7 +114,9 @@ fn refuse(path: &str, reason: &str) -> Response {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -122,6 +140,9 @@ mod tests {
         let page = refuse("/workloads", "");
         assert_eq!(page.status(), StatusCode::SEE_OTHER);
         assert_eq!(page.headers()[header::LOCATION], "/login?next=/workloads");
-        assert_eq!(refuse("/api/preferences/locale", "").status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            refuse("/api/preferences/locale", "").status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
 }

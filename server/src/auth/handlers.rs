@@ -24,8 +24,10 @@ pub struct LoginForm {
 }
 
 /// The client's address as the rate limiter and the audit log see it.
-pub fn client_address(connect_info: Option<ConnectInfo<SocketAddr>>) -> String {
-    connect_info.map(|ConnectInfo(addr)| addr.ip().to_string()).unwrap_or_else(|| "unknown".into())
+pub fn client_address(connect_info: Option<axum::Extension<ConnectInfo<SocketAddr>>>) -> String {
+    connect_info
+        .map(|axum::Extension(ConnectInfo(addr))| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Checks the credentials; on success rotates the session id and goes to
@@ -33,7 +35,7 @@ pub fn client_address(connect_info: Option<ConnectInfo<SocketAddr>>) -> String {
 /// that does not say which part was wrong.
 pub async fn login(
     State(state): State<AppState>,
-    connect_info: Option<ConnectInfo<SocketAddr>>,
+    connect_info: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     mut auth: AuthSession,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
@@ -44,7 +46,11 @@ pub async fn login(
     let client = client_address(connect_info);
     let username = form.username.trim().to_owned();
     let audit = |outcome: &str, detail: &str| AuditEvent {
-        actor: if outcome == "success" { username.clone() } else { "anonymous".into() },
+        actor: if outcome == "success" {
+            username.clone()
+        } else {
+            "anonymous".into()
+        },
         action: "login".into(),
         target: format!("user/{}", sanitize(&username)),
         outcome: outcome.into(),
@@ -57,7 +63,10 @@ pub async fn login(
         return Redirect::to("/login?error=rate").into_response();
     }
 
-    let creds = Credentials { username: username.clone(), password: form.password };
+    let creds = Credentials {
+        username: username.clone(),
+        password: form.password,
+    };
     let user = match auth.authenticate(creds).await {
         Ok(Some(user)) => user,
         Ok(None) => {
@@ -67,25 +76,40 @@ pub async fn login(
         }
         Err(err) => {
             tracing::error!(error = %err, "login check failed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "sign-in is unavailable, try again later\n").into_response();
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "sign-in is unavailable, try again later\n",
+            )
+                .into_response();
         }
     };
 
     if let Err(err) = auth.login(&user).await {
         tracing::error!(error = %err, "could not start a session");
-        return (StatusCode::INTERNAL_SERVER_ERROR, "sign-in is unavailable, try again later\n").into_response();
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "sign-in is unavailable, try again later\n",
+        )
+            .into_response();
     }
-    let _ = auth.session.insert(LOGIN_AT_KEY, chrono::Utc::now().timestamp()).await;
+    let _ = auth
+        .session
+        .insert(LOGIN_AT_KEY, chrono::Utc::now().timestamp())
+        .await;
     state.login_limiter.record_success(&username);
     record(&state, &audit("success", "")).await;
-    let next = form.next.as_deref().and_then(app::pages::login::safe_next).unwrap_or_else(|| "/".into());
+    let next = form
+        .next
+        .as_deref()
+        .and_then(app::pages::login::safe_next)
+        .unwrap_or_else(|| "/".into());
     Redirect::to(&next).into_response()
 }
 
 /// Ends the session (its row is deleted, so the old cookie is worthless).
 pub async fn logout(
     State(state): State<AppState>,
-    connect_info: Option<ConnectInfo<SocketAddr>>,
+    connect_info: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     mut auth: AuthSession,
 ) -> Response {
     let client = client_address(connect_info);
@@ -108,7 +132,10 @@ pub async fn logout(
         Err(err) => tracing::warn!(error = %err, "logout could not delete the session"),
     }
     let mut response = Redirect::to("/login?loggedout=1").into_response();
-    response.headers_mut().insert("clear-site-data", header::HeaderValue::from_static("\"cache\""));
+    response.headers_mut().insert(
+        "clear-site-data",
+        header::HeaderValue::from_static("\"cache\""),
+    );
     response
 }
 
@@ -129,7 +156,12 @@ fn bad_form(rejection: &FormRejection) -> Response {
          <body><h1>Bad request</h1><p>The sign-in form could not be read: it needs a username and a password, \
          sent as an HTML form.</p><p><a href=\"/login?error=bad\">Back to sign-in</a></p></body></html>"
     );
-    (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(body),
+    )
+        .into_response()
 }
 
 /// Keeps user-typed names from forging log or audit lines.

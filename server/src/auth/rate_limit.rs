@@ -17,18 +17,24 @@ pub struct LoginLimiter {
 impl LoginLimiter {
     /// Allows `max_failures` failures per key within `window`.
     pub fn new(max_failures: usize, window: Duration) -> Self {
-        Self { max_failures, window, failures: Mutex::new(HashMap::new()) }
+        Self {
+            max_failures,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Whether an attempt from `client` against `username` may be checked.
     pub fn allows(&self, client: &str, username: &str) -> bool {
         let now = Instant::now();
         let mut failures = self.failures.lock().expect("limiter lock");
-        [client_key(client), account_key(username)].iter().all(|key| {
-            let entry = failures.entry(key.clone()).or_default();
-            Self::forget_old(entry, now, self.window);
-            entry.len() < self.max_failures
-        })
+        [client_key(client), account_key(username)]
+            .iter()
+            .all(|key| {
+                let entry = failures.entry(key.clone()).or_default();
+                Self::forget_old(entry, now, self.window);
+                entry.len() < self.max_failures
+            })
     }
 
     /// Counts a failed attempt against both the client and the account.
@@ -42,17 +48,26 @@ impl LoginLimiter {
         }
         // Keep the map from growing without bound under a spray of names.
         if failures.len() > 100_000 {
-            failures.retain(|_, v| v.back().is_some_and(|t| now.duration_since(*t) < self.window));
+            failures.retain(|_, v| {
+                v.back()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
         }
     }
 
     /// A successful login clears the account's count (not the client's).
     pub fn record_success(&self, username: &str) {
-        self.failures.lock().expect("limiter lock").remove(&account_key(username));
+        self.failures
+            .lock()
+            .expect("limiter lock")
+            .remove(&account_key(username));
     }
 
     fn forget_old(entry: &mut VecDeque<Instant>, now: Instant, window: Duration) {
-        while entry.front().is_some_and(|t| now.duration_since(*t) >= window) {
+        while entry
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
             entry.pop_front();
         }
     }
@@ -78,8 +93,14 @@ mod tests {
             limiter.record_failure("10.0.0.1", "admin");
         }
         assert!(!limiter.allows("10.0.0.1", "admin"));
-        assert!(!limiter.allows("10.0.0.2", "admin"), "the account is throttled from any address");
-        assert!(!limiter.allows("10.0.0.1", "alice"), "the address is throttled for any account");
+        assert!(
+            !limiter.allows("10.0.0.2", "admin"),
+            "the account is throttled from any address"
+        );
+        assert!(
+            !limiter.allows("10.0.0.1", "alice"),
+            "the address is throttled for any account"
+        );
         assert!(limiter.allows("10.0.0.2", "alice"));
     }
 

@@ -13,20 +13,32 @@ pub const LOGIN_AT_KEY: &str = "pilothouse.login_at";
 /// Creates the session table if needed and starts deleting expired rows in
 /// the background.
 pub async fn store(pool: sqlx::SqlitePool) -> Result<SqliteStore, sqlx::Error> {
-    let store = SqliteStore::new(pool).with_table_name("sessions").expect("a valid table name");
+    let store = SqliteStore::new(pool)
+        .with_table_name("sessions")
+        .expect("a valid table name");
     store.migrate().await?;
     let cleaner = store.clone();
     tokio::spawn(async move {
         use tower_sessions::ExpiredDeletion;
-        let _ = cleaner.continuously_delete_expired(StdDuration::from_secs(600)).await;
+        let _ = cleaner
+            .continuously_delete_expired(StdDuration::from_secs(600))
+            .await;
     });
     Ok(store)
 }
 
 /// The cookie: HttpOnly, SameSite=Lax, `Secure` with the `__Host-` prefix
 /// when served over TLS; expires after `idle_minutes` without a request.
-pub fn layer(store: SqliteStore, secure: bool, idle_minutes: i64) -> SessionManagerLayer<SqliteStore> {
-    let name = if secure { "__Host-pilothouse_session" } else { "pilothouse_session" };
+pub fn layer(
+    store: SqliteStore,
+    secure: bool,
+    idle_minutes: i64,
+) -> SessionManagerLayer<SqliteStore> {
+    let name = if secure {
+        "__Host-pilothouse_session"
+    } else {
+        "pilothouse_session"
+    };
     SessionManagerLayer::new(store)
         .with_name(name)
         .with_http_only(true)

@@ -15,7 +15,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
     if !state.is_ready() {
         return (StatusCode::SERVICE_UNAVAILABLE, "starting\n");
     }
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool).await {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.pool)
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ready\n"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
     }

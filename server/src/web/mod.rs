@@ -37,32 +37,41 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
     let config = state.config.clone();
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
-    let services = AppServices { settings: Arc::new(settings::SqliteSettings::new(state.pool.clone())) };
+    let services = AppServices {
+        settings: Arc::new(settings::SqliteSettings::new(state.pool.clone())),
+    };
 
-    let session_layer = sessions::layer(session_store, config.secure_cookies, config.session_idle_minutes);
-    let auth_layer = AuthManagerLayerBuilder::new(Backend::new(state.users.clone()), session_layer).build();
+    let session_layer = sessions::layer(
+        session_store,
+        config.secure_cookies,
+        config.session_idle_minutes,
+    );
+    let auth_layer =
+        AuthManagerLayerBuilder::new(Backend::new(state.users.clone()), session_layer).build();
 
     let app = Router::new()
         .route("/login", post(handlers::login))
         .route("/logout", post(handlers::logout))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(services.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::session_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::session_guard,
+        ))
         .layer(auth_layer)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .with_state(state);
 
     let request_span = |request: &Request<_>| {
-        let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+        let id = request
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
     };
 

@@ -19,7 +19,12 @@ impl SqliteSettings {
         Self { pool }
     }
 
-    async fn save(&self, user: &AuthenticatedUser, column: &'static str, value: &str) -> Result<(), String> {
+    async fn save(
+        &self,
+        user: &AuthenticatedUser,
+        column: &'static str,
+        value: &str,
+    ) -> Result<(), String> {
         let run = async {
             let mut tx = self.pool.begin().await?;
             sqlx::query(&format!("UPDATE users SET {column} = ? WHERE id = ?"))
@@ -46,11 +51,19 @@ impl SqliteSettings {
 }
 
 impl UserSettings for SqliteSettings {
-    fn save_locale<'a>(&'a self, user: &'a AuthenticatedUser, locale: Locale) -> BoxFuture<'a, Result<(), String>> {
+    fn save_locale<'a>(
+        &'a self,
+        user: &'a AuthenticatedUser,
+        locale: Locale,
+    ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(self.save(user, "locale", locale.tag()))
     }
 
-    fn save_theme<'a>(&'a self, user: &'a AuthenticatedUser, theme: Theme) -> BoxFuture<'a, Result<(), String>> {
+    fn save_theme<'a>(
+        &'a self,
+        user: &'a AuthenticatedUser,
+        theme: Theme,
+    ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(self.save(user, "theme", theme.as_str()))
     }
 }
