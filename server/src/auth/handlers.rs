@@ -84,6 +84,16 @@ pub async fn login(
         }
     };
 
+    // axum-login rotates the id only for an anonymous session; rotate on
+    // every sign-in so no id known before it survives it.
+    if let Err(err) = auth.session.cycle_id().await {
+        tracing::error!(error = %err, "could not rotate the session id");
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "sign-in is unavailable, try again later\n",
+        )
+            .into_response();
+    }
     if let Err(err) = auth.login(&user).await {
         tracing::error!(error = %err, "could not start a session");
         return (
@@ -151,11 +161,9 @@ fn bad_form(rejection: &FormRejection) -> Response {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return (status, "request body too large\n").into_response();
     }
-    let body = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Bad request</title></head>\
+    let body = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Bad request</title></head>\
          <body><h1>Bad request</h1><p>The sign-in form could not be read: it needs a username and a password, \
-         sent as an HTML form.</p><p><a href=\"/login?error=bad\">Back to sign-in</a></p></body></html>"
-    );
+         sent as an HTML form.</p><p><a href=\"/login?error=bad\">Back to sign-in</a></p></body></html>";
     (
         StatusCode::BAD_REQUEST,
         [(header::CACHE_CONTROL, "no-store")],
