@@ -6,6 +6,7 @@
 //! an HTTP client, so every change they make bumps the revision and reaches
 //! watchers.
 
+pub mod events;
 mod seed;
 
 use tokio::task::JoinHandle;
