@@ -83,7 +83,10 @@ fn topology_of_a_live_cluster_shows_master_and_workers() {
     let puml = ok(&diagram(&["topology", "--kubeconfig", kc]));
     assert!(puml.starts_with("@startuml"), "{puml}");
     assert!(puml.contains("control-plane"), "{puml}");
-    assert!(puml.contains("worker-1") && puml.contains("worker-2"), "{puml}");
+    assert!(
+        puml.contains("worker-1") && puml.contains("worker-2"),
+        "{puml}"
+    );
     assert!(!puml.contains("worker-3"), "only the two workers asked for");
     // The seed's relation: each worker's kubelet reports to the master.
     assert!(puml.contains("Rel_U(worker_worker_1"), "{puml}");
@@ -123,7 +126,13 @@ fn cluster_errors_are_one_clear_line() {
     let mut sim = SimProcess::start(&kubeconfig, &[]);
     let kc = kubeconfig.to_str().unwrap();
 
-    let err = one_line_error(&diagram(&["topology", "--kubeconfig", kc, "--context", "nope"]));
+    let err = one_line_error(&diagram(&[
+        "topology",
+        "--kubeconfig",
+        kc,
+        "--context",
+        "nope",
+    ]));
     assert!(err.contains("nope"), "{err}");
 
     let err = one_line_error(&diagram(&[
