@@ -198,6 +198,10 @@ impl Kubelets {
             return;
         }
         let deleting = !v["metadata"]["deletionTimestamp"].is_null();
+        if deleting && v["metadata"]["deletionGracePeriodSeconds"] == 0 {
+            // Containers are stopped; only finalizers hold the pod now.
+            return;
+        }
         let key = (pod.namespace().to_owned(), pod.name().to_owned());
         let uid = pod.uid().to_owned();
         if let Some(w) = self.workers.get(&uid)
