@@ -36,6 +36,7 @@ pub fn start(ctx: &ClusterContext) -> JoinHandle<()> {
             nodes: EventRecorder::new(store.clone(), "node-controller"),
             evictions: EventRecorder::new(store.clone(), "taint-eviction-controller"),
             first_seen: HashMap::new(),
+            probes: HashMap::new(),
             store,
         };
         let mut tick = tokio::time::interval(clock.to_real(MONITOR_EVERY));
@@ -55,6 +56,11 @@ struct Controller {
     evictions: EventRecorder,
     /// NoExecute taints without `timeAdded`: when this controller first saw them.
     first_seen: HashMap<(String, String), DateTime<Utc>>,
+    /// Per node: the last lease `renewTime` seen and when this controller
+    /// saw it change (upstream's probe timestamp). Staleness is measured on
+    /// this controller's clock from the last observed change, so a slow
+    /// start-up (a large seed) does not make every node look lost.
+    probes: HashMap<String, (String, DateTime<Utc>)>,
 }
 
 impl Controller {
@@ -63,7 +69,7 @@ impl Controller {
         let Ok(nodes) = self.store.list(&ids::nodes(), &ListOptions::default()) else {
             return;
         };
-        let renewals: HashMap<String, DateTime<Utc>> = self
+        let renewals: HashMap<String, String> = self
             .store
             .list(
                 &ids::leases(),
@@ -76,10 +82,8 @@ impl Controller {
                 l.items
                     .iter()
                     .filter_map(|o| {
-                        let t = o.value()["spec"]["renewTime"]
-                            .as_str()
-                            .and_then(parse_time)?;
-                        Some((o.name().to_owned(), t))
+                        let t = o.value()["spec"]["renewTime"].as_str()?;
+                        Some((o.name().to_owned(), t.to_owned()))
                     })
                     .collect()
             })
@@ -88,15 +92,23 @@ impl Controller {
             let v = node.value();
             let name = node.name();
             let ready = conditions::status_of(&v["status"], "Ready").unwrap_or("Unknown");
-            let stale = renewals
-                .get(name)
-                .is_none_or(|t| now - *t > chrono::Duration::seconds(LEASE_DURATION_SECONDS));
+            let renewed = renewals.get(name).cloned().unwrap_or_default();
+            let probe = self
+                .probes
+                .entry(name.to_owned())
+                .or_insert_with(|| (renewed.clone(), now));
+            if probe.0 != renewed {
+                *probe = (renewed, now);
+            }
+            let stale = now - probe.1 > chrono::Duration::seconds(LEASE_DURATION_SECONDS);
             if stale && ready != "Unknown" {
                 self.lost(name, now);
             }
             let ready = if stale { "Unknown" } else { ready };
             self.sync_taints(name, v, ready, now);
         }
+        self.probes
+            .retain(|n, _| nodes.items.iter().any(|o| o.name() == n));
         if let Ok(nodes) = self.store.list(&ids::nodes(), &ListOptions::default()) {
             for node in &nodes.items {
                 self.evict(node.name(), node.value(), now);

@@ -299,7 +299,9 @@ impl Kubelets {
                 continue;
             }
             node_status::renew_lease(&self.store, name);
-            if status {
+            // Also at once if the node controller gave up on this node
+            // while the kubelet was busy.
+            if status || !node_status::is_ready(&self.store, name) {
                 node_status::post_status(&self.store, &self.recorder, name);
             }
         }

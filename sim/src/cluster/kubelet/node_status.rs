@@ -90,3 +90,10 @@ pub fn post_status(store: &Store, recorder: &EventRecorder, node: &str) {
         );
     }
 }
+
+/// True if the stored node reports Ready=True.
+pub fn is_ready(store: &Store, node: &str) -> bool {
+    store
+        .get(&ids::nodes(), "", node)
+        .is_ok_and(|n| conditions::status_of(&n.value()["status"], "Ready") == Some("True"))
+}
