@@ -8,6 +8,7 @@
 //! they are: a steady pod gets no worker and no write.
 
 pub mod behaviour;
+mod images;
 mod ip_pool;
 mod node_status;
 mod pod_worker;

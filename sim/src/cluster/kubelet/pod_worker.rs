@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::behaviour::{self, Behaviour};
+use super::images::image_id;
 use crate::clock::{format_time, parse_time};
 use crate::cluster::conditions;
 use crate::cluster::events::{EventRecorder, EventType};
@@ -31,13 +32,13 @@ pub struct NodeEnv {
 }
 
 /// The pod was deleted or replaced: the worker stops.
-struct Gone;
+pub(super) struct Gone;
 
-type Step = Result<(), Gone>;
+pub(super) type Step = Result<(), Gone>;
 
 /// Which container list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Init,
     App,
 }
@@ -111,15 +112,15 @@ pub async fn terminate(env: Arc<NodeEnv>, key: (String, String), uid: String) {
     );
 }
 
-struct PodRun {
-    env: Arc<NodeEnv>,
-    key: (String, String),
-    uid: String,
+pub(super) struct PodRun {
+    pub(super) env: Arc<NodeEnv>,
+    pub(super) key: (String, String),
+    pub(super) uid: String,
     /// The pod as last read or written.
-    pod: Value,
+    pub(super) pod: Value,
     /// The status this worker maintains.
-    status: Value,
-    behaviour: Behaviour,
+    pub(super) status: Value,
+    pub(super) behaviour: Behaviour,
 }
 
 impl PodRun {
@@ -152,7 +153,7 @@ impl PodRun {
         self.env.store.clock().now()
     }
 
-    async fn clock_sleep(&self, d: Duration) {
+    pub(super) async fn clock_sleep(&self, d: Duration) {
         self.env.store.clock().sleep(d).await;
     }
 
@@ -162,7 +163,7 @@ impl PodRun {
             .map_or(0, Vec::len)
     }
 
-    fn container_spec(&self, kind: Kind, i: usize) -> &Value {
+    pub(super) fn container_spec(&self, kind: Kind, i: usize) -> &Value {
         &self.pod["spec"][kind.spec_key()][i]
     }
 
@@ -177,11 +178,11 @@ impl PodRun {
         &self.status[kind.status_key()][i]
     }
 
-    fn status_mut(&mut self, kind: Kind, i: usize) -> &mut Value {
+    pub(super) fn status_mut(&mut self, kind: Kind, i: usize) -> &mut Value {
         &mut self.status[kind.status_key()][i]
     }
 
-    fn event(&self, kind: Kind, i: usize, ty: EventType, reason: &str, message: &str) {
+    pub(super) fn event(&self, kind: Kind, i: usize, ty: EventType, reason: &str, message: &str) {
         let path = format!(
             "spec.{}{{{}}}",
             kind.spec_key(),
@@ -380,92 +381,13 @@ impl PodRun {
         s["started"] = json!(false);
     }
 
-    /// Makes sure the container's image is on the node: pulls it (retrying
-    /// with ImagePullBackOff while pulls fail) unless the policy skips that.
-    async fn ensure_image(&mut self, kind: Kind, i: usize) -> Step {
-        let spec = self.container_spec(kind, i).clone();
-        let image = spec["image"].as_str().unwrap_or_default().to_owned();
-        let policy = spec["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
-        let present = self.env.images.lock().expect("poisoned").contains(&image);
-        if policy == "Never" || (policy == "IfNotPresent" && present) {
-            self.event(
-                kind,
-                i,
-                EventType::Normal,
-                "Pulled",
-                &format!("Container image \"{image}\" already present on machine"),
-            );
-            return Ok(());
-        }
-        let mut attempt = 0;
-        loop {
-            self.event(
-                kind,
-                i,
-                EventType::Normal,
-                "Pulling",
-                &format!("Pulling image \"{image}\""),
-            );
-            self.clock_sleep(self.behaviour.pull).await;
-            let current = self
-                .env
-                .store
-                .get(&ids::pods(), &self.key.0, &self.key.1)
-                .map_err(|_| Gone)?;
-            if !behaviour::pulls_fail(current.value()) {
-                self.env
-                    .images
-                    .lock()
-                    .expect("poisoned")
-                    .insert(image.clone());
-                let secs = self.behaviour.pull.as_secs_f64();
-                self.event(
-                    kind,
-                    i,
-                    EventType::Normal,
-                    "Pulled",
-                    &format!(
-                        "Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.",
-                        image_size(&image)
-                    ),
-                );
-                self.status_mut(kind, i)["imageID"] = json!(image_id(&image));
-                return Ok(());
-            }
-            let error = format!(
-                "rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\": {image}: not found"
-            );
-            self.event(
-                kind,
-                i,
-                EventType::Warning,
-                "Failed",
-                &format!("Failed to pull image \"{image}\": {error}"),
-            );
-            self.event(kind, i, EventType::Warning, "Failed", "Error: ErrImagePull");
-            self.wait_reason(
-                kind,
-                i,
-                "ErrImagePull",
-                &format!("failed to pull image \"{image}\": {error}"),
-            )?;
-            attempt += 1;
-            self.clock_sleep(Duration::from_secs(2)).await;
-            let message = format!("Back-off pulling image \"{image}\"");
-            self.event(kind, i, EventType::Normal, "BackOff", &message);
-            self.event(
-                kind,
-                i,
-                EventType::Warning,
-                "Failed",
-                "Error: ImagePullBackOff",
-            );
-            self.wait_reason(kind, i, "ImagePullBackOff", &message)?;
-            self.clock_sleep(behaviour::backoff(attempt)).await;
-        }
-    }
-
-    fn wait_reason(&mut self, kind: Kind, i: usize, reason: &str, message: &str) -> Step {
+    pub(super) fn wait_reason(
+        &mut self,
+        kind: Kind,
+        i: usize,
+        reason: &str,
+        message: &str,
+    ) -> Step {
         let s = self.status_mut(kind, i);
         s["state"] = json!({"waiting": {"reason": reason, "message": message}});
         s["ready"] = json!(false);
@@ -643,21 +565,4 @@ impl PodRun {
 
 fn chrono_dur(d: Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or_default()
-}
-
-/// A stable fake digest for an image.
-fn image_id(image: &str) -> String {
-    let repo = image.split(['@', ':']).next().unwrap_or(image);
-    format!("{repo}@sha256:{:016x}{:048x}", fnv(image), fnv(repo))
-}
-
-/// A stable fake size for an image.
-fn image_size(image: &str) -> u64 {
-    5_000_000 + fnv(image) % 90_000_000
-}
-
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
 }
