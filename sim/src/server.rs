@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::{self, AllowAll, ApiState};
 use crate::clock::Clock;
+use crate::cluster::faults::Faults;
 use crate::cluster::{self, ClusterConfig, ClusterContext};
 use crate::store::{Store, StoreConfig, StoreError};
 
@@ -73,6 +74,7 @@ pub struct SimHandle {
     server: JoinHandle<()>,
     tasks: Vec<JoinHandle<()>>,
     kubeconfig_path: Option<PathBuf>,
+    faults: Faults,
 }
 
 impl Sim {
@@ -94,12 +96,14 @@ impl Sim {
         })?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks: Vec<JoinHandle<()>> = crate::gc::start(&store).into_iter().collect();
+        let faults = Faults::new(store.clone());
         if config.behaviour {
             let ctx = ClusterContext {
                 store: store.clone(),
                 clock,
                 config: config.cluster.clone(),
                 shutdown: shutdown_rx.clone(),
+                faults: faults.clone(),
             };
             tasks.extend(cluster::start(&ctx));
         }
@@ -108,6 +112,7 @@ impl Sim {
             server_address: addr.to_string(),
             authorizer: Arc::new(AllowAll),
             shutdown: shutdown_rx.clone(),
+            faults: faults.clone(),
         };
         let app = api::router(state);
         let mut stop = shutdown_rx;
@@ -126,6 +131,7 @@ impl Sim {
             server,
             tasks,
             kubeconfig_path: config.kubeconfig_out.clone(),
+            faults,
         };
         if let Some(path) = &config.kubeconfig_out {
             std::fs::write(path, handle.kubeconfig_yaml()).map_err(|source| {
@@ -153,6 +159,11 @@ impl SimHandle {
     /// The store behind the API (for in-process controllers and tests).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Fault injection for this simulator (the same handle `/sim/v1` uses).
+    pub fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     /// Where the kubeconfig was written, if anywhere.

@@ -37,6 +37,9 @@ pub async fn dispatch(State(state): State<ApiState>, req: Request) -> Response {
 }
 
 async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Response, ApiError> {
+    if info.path.starts_with("/sim/") {
+        return super::faults::serve(state, req).await;
+    }
     if !info.is_resource_request {
         return non_resource(state, &info, req.headers());
     }
@@ -80,6 +83,7 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
         ("watch", "") => watch::serve(
             &ctx.state.store,
             state.shutdown.clone(),
+            state.faults.watch_faults(),
             &rt,
             &info,
             &query,

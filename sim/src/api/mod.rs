@@ -8,6 +8,7 @@
 
 pub mod discovery;
 mod encode;
+mod faults;
 mod handlers;
 mod logs;
 pub mod openapi;
@@ -57,6 +58,8 @@ pub struct ApiState {
     pub authorizer: Arc<dyn Authorizer>,
     /// Flips to `true` on shutdown; long-running responses end then.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Fault injection, served under `/sim/v1` (see `api/faults.rs`).
+    pub faults: crate::cluster::faults::Faults,
 }
 
 /// The API as an axum router (also usable as an in-process tower service).

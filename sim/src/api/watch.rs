@@ -24,6 +24,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::encode::{self, IncludeObject, wants_table};
 use super::query::Query;
 use super::{ApiError, RequestInfo};
+use crate::cluster::faults::WatchFaults;
 use crate::registry::ResourceType;
 use crate::store::{
     Delivered, FieldSelector, Store, WatchError, WatchFilter, WatchStart, Watcher,
@@ -37,6 +38,7 @@ const BOOKMARK_EVERY: Duration = Duration::from_secs(10);
 pub fn serve(
     store: &Store,
     shutdown: tokio::sync::watch::Receiver<bool>,
+    faults: WatchFaults,
     rt: &ResourceType,
     info: &RequestInfo,
     query: &Query,
@@ -80,6 +82,7 @@ pub fn serve(
         table: wants_table(headers).then(|| (rt.clone(), IncludeObject::from_query(query))),
         store: store.clone(),
         shutdown,
+        faults,
     };
     let (tx, rx) = mpsc::channel::<Result<Bytes, Infallible>>(16);
     tokio::spawn(stream.run(tx, timeout));
@@ -99,6 +102,8 @@ struct WatchStream {
     table: Option<(ResourceType, IncludeObject)>,
     store: Store,
     shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Fault injection: drop the stream, or hold events back for a while.
+    faults: WatchFaults,
 }
 
 type Tx = mpsc::Sender<Result<Bytes, Infallible>>;
@@ -117,11 +122,13 @@ impl WatchStream {
             let _ = shutdown.wait_for(|s| *s).await;
         };
         tokio::pin!(stop);
+        self.faults.drops.mark_unchanged();
         loop {
             tokio::select! {
                 _ = &mut deadline => break,
                 _ = &mut stop => break,
                 _ = tx.closed() => break,
+                _ = self.faults.drops.changed() => break,
                 _ = tick.tick(), if self.bookmarks => {
                     if tx.send(Ok(self.bookmark(false))).await.is_err() {
                         break;
@@ -129,6 +136,7 @@ impl WatchStream {
                 }
                 batch = self.watcher.next() => match batch {
                     Ok(events) => {
+                        self.wait_while_stalled().await;
                         let bytes = self.encode(&events);
                         if tx.send(Ok(bytes)).await.is_err() || !self.end_initial_events(&tx).await {
                             break;
@@ -143,6 +151,14 @@ impl WatchStream {
                     Err(WatchError::Closed) => break,
                 }
             }
+        }
+    }
+
+    /// Holds delivery back while watch streams are stalled (fault injection).
+    async fn wait_while_stalled(&self) {
+        let until = *self.faults.stall_until.borrow();
+        if let Some(until) = until {
+            self.store.clock().sleep_until(until).await;
         }
     }
 

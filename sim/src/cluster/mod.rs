@@ -6,7 +6,14 @@
 //! an HTTP client, so every change they make bumps the revision and reaches
 //! watchers.
 
+mod conditions;
 pub mod events;
+pub mod faults;
+pub mod kubelet;
+mod node_lifecycle;
+mod quantity;
+mod resync_watch;
+pub mod scheduler;
 mod seed;
 
 use tokio::task::JoinHandle;
@@ -45,6 +52,8 @@ pub struct ClusterContext {
     pub config: ClusterConfig,
     /// Flips to `true` when the simulator shuts down; tasks should end.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Fault injection (also served over HTTP under `/sim/v1`).
+    pub faults: faults::Faults,
 }
 
 /// Starts the cluster's behaviour (called once, after [`seed`], inside the
@@ -54,6 +63,10 @@ pub struct ClusterContext {
 /// deletion are not here: they belong to the API semantics and run from
 /// `crate::gc`, started by the server.
 pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
-    let _ = ctx;
-    Vec::new()
+    // The node side: scheduling, kubelets, node lifecycle.
+    vec![
+        scheduler::start(ctx),
+        kubelet::start(ctx),
+        node_lifecycle::start(ctx),
+    ]
 }

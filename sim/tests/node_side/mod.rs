@@ -1,0 +1,185 @@
+//! Helpers shared by the node-side tests (scheduling, pod lifecycle,
+//! faults): create pods from JSON, wait on a watch for a pod state, read
+//! the STATUS column the server prints, call the `/sim/v1` fault API.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::core::v1::{Event, Pod};
+use kube::api::{Api, ListParams, PostParams};
+use kube::runtime::{WatchStreamExt, watcher};
+use serde_json::Value;
+
+/// Long enough for a loaded 2-core machine; conditions normally hold in well under a second.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Creates a pod from its JSON manifest.
+pub async fn create_pod(api: &Api<Pod>, manifest: Value) -> Pod {
+    let pod: Pod = serde_json::from_value(manifest).expect("pod manifest");
+    api.create(&PostParams::default(), &pod)
+        .await
+        .expect("pod created")
+}
+
+/// The pod as JSON.
+pub fn json(pod: &Pod) -> Value {
+    serde_json::to_value(pod).expect("pod serializes")
+}
+
+/// The STATUS column `kubectl get pods` prints for `pod` (the server's printer).
+pub fn status_column(pod: &Pod) -> String {
+    sim::table::summarize_pod(&json(pod)).status
+}
+
+/// Watches pod `name` until `done` holds for it; calls `seen` with every
+/// version on the way. Panics after [`TIMEOUT`].
+pub async fn watch_pod_until(
+    api: &Api<Pod>,
+    name: &str,
+    what: &str,
+    mut seen: impl FnMut(&Pod),
+    done: impl Fn(&Pod) -> bool,
+) -> Pod {
+    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let stream = watcher(api.clone(), config).applied_objects();
+    let found = tokio::time::timeout(TIMEOUT, async {
+        futures::pin_mut!(stream);
+        while let Some(pod) = stream.try_next().await.expect("watch works") {
+            seen(&pod);
+            if done(&pod) {
+                return pod;
+            }
+        }
+        panic!("the watch ended before {what}");
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+}
+
+/// Waits until `done` holds for pod `name`.
+pub async fn wait_pod(api: &Api<Pod>, name: &str, what: &str, done: impl Fn(&Pod) -> bool) -> Pod {
+    watch_pod_until(api, name, what, |_| {}, done).await
+}
+
+/// Polls `check` (a read through the API) until it returns Some.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The Ready condition's status.
+pub fn condition(pod: &Pod, ty: &str) -> Option<String> {
+    pod.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == ty)
+        .map(|c| c.status.clone())
+}
+
+/// The events about pod `name` in `ns`, as (reason, message).
+pub async fn pod_events(client: &kube::Client, ns: &str, name: &str) -> Vec<(String, String)> {
+    let events: Api<Event> = Api::namespaced(client.clone(), ns);
+    events
+        .list(&ListParams::default().fields(&format!("involvedObject.name={name}")))
+        .await
+        .expect("events list")
+        .items
+        .into_iter()
+        .map(|e| (e.reason.unwrap_or_default(), e.message.unwrap_or_default()))
+        .collect()
+}
+
+/// Sends a request to the `/sim/v1` fault API; returns the status code and JSON body.
+pub async fn sim_api(client: &kube::Client, method: &str, path: &str) -> (u16, Value) {
+    let req = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .body(Vec::new())
+        .expect("request");
+    match client.request::<Value>(req).await {
+        Ok(v) => (200, v),
+        Err(kube::Error::Api(status)) => (
+            status.code,
+            serde_json::to_value(&status).expect("status serializes"),
+        ),
+        Err(e) => panic!("{method} {path}: {e}"),
+    }
+}
+
+/// True if a stream of watch events ends within the timeout.
+pub async fn ends<S: futures::Stream + Unpin>(mut stream: S) -> bool {
+    tokio::time::timeout(TIMEOUT, async { while stream.next().await.is_some() {} })
+        .await
+        .is_ok()
+}
+
+/// Starts watching pod `name` (which may not exist yet) and returns once the
+/// watch is established; the task yields every version seen until `done`.
+pub async fn record_pod(
+    api: &Api<Pod>,
+    name: &str,
+    done: fn(&Pod) -> bool,
+) -> tokio::task::JoinHandle<Vec<Pod>> {
+    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let stream = watcher(api.clone(), config);
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let name = name.to_owned();
+    let task = tokio::spawn(async move {
+        let mut ready = Some(ready_tx);
+        let mut seen = Vec::new();
+        let recorded = tokio::time::timeout(TIMEOUT, async {
+            futures::pin_mut!(stream);
+            while let Some(event) = stream.try_next().await.expect("watch works") {
+                match event {
+                    watcher::Event::InitDone => {
+                        if let Some(tx) = ready.take() {
+                            let _ = tx.send(());
+                        }
+                    }
+                    watcher::Event::Apply(pod) | watcher::Event::InitApply(pod) => {
+                        let finished = done(&pod);
+                        seen.push(pod);
+                        if finished {
+                            return;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        })
+        .await;
+        let last: Vec<String> = seen.iter().map(status_column).collect();
+        assert!(recorded.is_ok(), "timed out watching {name}; saw {last:?}");
+        seen
+    });
+    ready_rx.await.expect("the watch starts");
+    task
+}
+
+/// The distinct consecutive STATUS values of `pods`.
+pub fn status_walk(pods: &[Pod]) -> Vec<String> {
+    let mut walk: Vec<String> = Vec::new();
+    for s in pods.iter().map(status_column) {
+        if walk.last() != Some(&s) {
+            walk.push(s);
+        }
+    }
+    walk
+}
