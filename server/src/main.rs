@@ -1,8 +1,9 @@
 //! The `pilothouse` binary: one executable, several subcommands.
 //!
 //! `serve` (the default) runs the web app; `sim` runs the embedded cluster;
-//! `diagram` draws a cluster or a manifest. Each subcommand lives in its own
-//! file under `cmd/` and only parses its flags before calling into a library.
+//! `sim-fault` breaks a running `sim` on purpose; `diagram` draws a cluster
+//! or a manifest. Each subcommand lives in its own file under `cmd/` and only
+//! parses its flags before calling into a library.
 
 mod cmd;
 
@@ -27,6 +28,8 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     /// Run the embedded Kubernetes-API-compatible cluster in the foreground.
     Sim(cmd::sim::SimArgs),
+    /// Inject a fault into a running `pilothouse sim` (stop a node, crash a container, …).
+    SimFault(cmd::sim_fault::SimFaultArgs),
     /// Draw a cluster, a pod, a service or an ownership tree.
     Diagram(cmd::diagram::DiagramArgs),
 }
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
             None => cmd::serve::run(cmd::serve::ServeArgs::parse_from(["serve"])).await,
             Some(Command::Serve(args)) => cmd::serve::run(args).await,
             Some(Command::Sim(args)) => cmd::sim::run(args).await,
+            Some(Command::SimFault(args)) => cmd::sim_fault::run(args).await,
             Some(Command::Diagram(args)) => cmd::diagram::run(args).await,
         }
     });

@@ -2,77 +2,17 @@
 //! The cluster is the embedded simulator started as `pilothouse sim`, a
 //! separate process reached over HTTP exactly like a real API server.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
-/// A running `pilothouse sim`; killed when dropped.
-struct SimProcess {
-    child: Child,
-}
+use std::process::Output;
 
-impl SimProcess {
-    fn start(kubeconfig: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pilothouse"))
-            .args(["sim", "--listen", "127.0.0.1:0", "--kubeconfig-out"])
-            .arg(kubeconfig)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("pilothouse sim runs");
-        // The second line says where the kubeconfig went: it is ready then.
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut seen = Vec::new();
-        for line in lines.by_ref().take(2) {
-            seen.push(line.unwrap());
-        }
-        assert!(
-            seen.iter().any(|l| l.starts_with("kubeconfig written to")),
-            "unexpected start-up output: {seen:?}"
-        );
-        // Keep draining so the simulator never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Self { child }
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for SimProcess {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
+use common::{SimProcess, ok, one_line_error, pilothouse};
 
 fn diagram(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pilothouse"))
-        .arg("diagram")
-        .args(args)
-        .env_remove("PILOTHOUSE_PLANTUML_SERVER")
-        .output()
-        .expect("pilothouse runs")
+    let mut all = vec!["diagram"];
+    all.extend_from_slice(args);
+    pilothouse(&all)
 }
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn one_line_error(o: &Output) -> String {
-    assert!(!o.status.success(), "should fail");
-    let err = String::from_utf8_lossy(&o.stderr).trim_end().to_owned();
-    assert_eq!(err.lines().count(), 1, "one line expected, got: {err}");
-    err
-}
-
 #[test]
 fn topology_of_a_live_cluster_shows_master_and_workers() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,3 +3,4 @@
 pub mod diagram;
 pub mod serve;
 pub mod sim;
+pub mod sim_fault;
