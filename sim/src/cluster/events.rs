@@ -29,6 +29,9 @@ impl EventType {
     }
 }
 
+/// (uid, type, reason, field path and message) of an event already written.
+type SeenKey = (String, &'static str, String, String);
+
 /// Writes events for one component (`default-scheduler`, `kubelet`,
 /// `deployment-controller`, …). Cheap to clone.
 #[derive(Clone)]
@@ -36,7 +39,7 @@ pub struct EventRecorder {
     store: Store,
     component: String,
     /// (uid, type, reason, message) → (namespace, event name) of the first one.
-    seen: Arc<Mutex<HashMap<(String, &'static str, String, String), (String, String)>>>,
+    seen: Arc<Mutex<HashMap<SeenKey, (String, String)>>>,
 }
 
 impl EventRecorder {
@@ -89,18 +92,14 @@ impl EventRecorder {
 
         let previous = self.seen.lock().expect("poisoned").get(&key).cloned();
         if let Some((ns, event_name)) = previous {
-            let bumped = self.store.modify(
-                &ids::events(),
-                &ns,
-                &event_name,
-                Target::Main,
-                |event| {
-                    let count = event["count"].as_i64().unwrap_or(1);
-                    event["count"] = json!(count + 1);
-                    event["lastTimestamp"] = json!(now);
-                    Ok(())
-                },
-            );
+            let bumped =
+                self.store
+                    .modify(&ids::events(), &ns, &event_name, Target::Main, |event| {
+                        let count = event["count"].as_i64().unwrap_or(1);
+                        event["count"] = json!(count + 1);
+                        event["lastTimestamp"] = json!(now);
+                        Ok(())
+                    });
             if bumped.is_ok() {
                 return;
             }
@@ -152,10 +151,7 @@ impl EventRecorder {
                 if seen.len() >= 10_000 {
                     seen.clear();
                 }
-                seen.insert(
-                    key,
-                    (namespace, created.name().to_owned()),
-                );
+                seen.insert(key, (namespace, created.name().to_owned()));
             }
             Err(err) => tracing::debug!(%err, reason, "event not recorded"),
         }

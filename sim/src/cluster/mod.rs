@@ -6,6 +6,7 @@
 //! an HTTP client, so every change they make bumps the revision and reaches
 //! watchers.
 
+mod controllers;
 pub mod events;
 mod seed;
 
@@ -54,6 +55,7 @@ pub struct ClusterContext {
 /// deletion are not here: they belong to the API semantics and run from
 /// `crate::gc`, started by the server.
 pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
-    let _ = ctx;
-    Vec::new()
+    let mut tasks = Vec::new();
+    tasks.extend(controllers::start(ctx));
+    tasks
 }
