@@ -6,8 +6,13 @@
 //! `controller: true`, adoption and release by selector, and the events
 //! `kubectl describe` shows. Deleting what they own is left to `crate::gc`.
 
+mod cron;
+mod cronjob;
 mod deployment;
 mod deployment_status;
+mod endpoints;
+mod endpointslice;
+mod job;
 mod replicaset;
 mod runtime;
 mod util;
@@ -19,7 +24,14 @@ use super::ClusterContext;
 /// Spawns every controller; the tasks end on shutdown.
 pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
-    for controller in [replicaset::controller(ctx), deployment::controller(ctx)] {
+    for controller in [
+        replicaset::controller(ctx),
+        deployment::controller(ctx),
+        job::controller(ctx),
+        cronjob::controller(ctx),
+        endpoints::controller(ctx),
+        endpointslice::controller(ctx),
+    ] {
         tasks.extend(controller.spawn(&ctx.store, &ctx.shutdown));
     }
     tasks
