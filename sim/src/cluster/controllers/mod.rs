@@ -8,14 +8,18 @@
 
 mod cron;
 mod cronjob;
+mod daemonset;
 mod deployment;
 mod deployment_status;
 mod endpoints;
 mod endpointslice;
 mod job;
 mod replicaset;
+mod revision;
 mod runtime;
+mod statefulset;
 mod util;
+mod volume;
 
 use tokio::task::JoinHandle;
 
@@ -31,6 +35,9 @@ pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
         cronjob::controller(ctx),
         endpoints::controller(ctx),
         endpointslice::controller(ctx),
+        statefulset::controller(ctx),
+        daemonset::controller(ctx),
+        volume::controller(ctx),
     ] {
         tasks.extend(controller.spawn(&ctx.store, &ctx.shutdown));
     }

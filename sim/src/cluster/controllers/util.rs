@@ -66,7 +66,6 @@ pub fn is_pod_ready(pod: &Value) -> bool {
 }
 
 /// Running and Ready (what StatefulSets wait for).
-#[allow(dead_code)] // used by the StatefulSet controller, next
 pub fn is_running_and_ready(pod: &Value) -> bool {
     phase(pod) == "Running" && is_pod_ready(pod)
 }
