@@ -101,7 +101,7 @@ async fn crud_and_every_patch_type() {
         ("w", "1", "2", "3")
     );
 
-    let deployments: Api<Deployment> = Api::namespaced(sim.client().await, "demo");
+    let deployments: Api<Deployment> = Api::namespaced(sim.client().await, "default");
     let d: Deployment = serde_json::from_value(json!({"metadata": {"name": "web"}, "spec": {"selector": {"matchLabels": {"app": "web"}},
         "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [
             {"name": "a", "image": "nginx:1", "ports": [{"containerPort": 80}]}, {"name": "b", "image": "busybox:1"}]}}}}))

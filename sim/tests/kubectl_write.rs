@@ -10,7 +10,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
-  namespace: demo
+  namespace: default
   labels: {app: web}
 spec:
   replicas: 2
@@ -58,7 +58,7 @@ async fn apply_three_times_creates_configures_and_keeps_ports() {
             "deploy",
             "web",
             "-n",
-            "demo",
+            "default",
             "-o",
             "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].ports[*].containerPort}",
         ])
@@ -70,7 +70,7 @@ async fn apply_three_times_creates_configures_and_keeps_ports() {
             "deploy",
             "web",
             "-n",
-            "demo",
+            "default",
             "-o",
             "jsonpath={.spec.strategy.type} {.spec.revisionHistoryLimit}",
         ])
@@ -81,7 +81,7 @@ async fn apply_three_times_creates_configures_and_keeps_ports() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_replace_and_delete_from_files() {
     let sim = common::start().await;
-    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: demo\ndata:\n  mode: fast\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  mode: fast\n";
     let file = sim.write("cm.yaml", cm);
     assert_eq!(
         sim.kubectl_ok(&["create", "-f", &file]).await.trim(),
@@ -104,7 +104,7 @@ async fn create_replace_and_delete_from_files() {
             "cm",
             "settings",
             "-n",
-            "demo",
+            "default",
             "-o",
             "jsonpath={.data.mode}"
         ])
@@ -113,11 +113,11 @@ async fn create_replace_and_delete_from_files() {
     );
     // A stale resourceVersion in the file is a conflict.
     let live = sim
-        .kubectl_ok(&["get", "cm", "settings", "-n", "demo", "-o", "yaml"])
+        .kubectl_ok(&["get", "cm", "settings", "-n", "default", "-o", "yaml"])
         .await;
     let stale = sim.write("stale.yaml", &live.replace("slow", "stale"));
     sim.kubectl_ok(&["replace", "-f", &replaced]).await;
-    sim.kubectl_ok(&["annotate", "cm", "settings", "-n", "demo", "touched=yes"])
+    sim.kubectl_ok(&["annotate", "cm", "settings", "-n", "default", "touched=yes"])
         .await;
     let conflict = sim.kubectl_err(&["replace", "-f", &stale]).await;
     assert!(
@@ -130,7 +130,7 @@ async fn create_replace_and_delete_from_files() {
         "configmap \"settings\" deleted"
     );
     let gone = sim
-        .kubectl_err(&["get", "cm", "settings", "-n", "demo"])
+        .kubectl_err(&["get", "cm", "settings", "-n", "default"])
         .await;
     assert!(gone.contains("configmaps \"settings\" not found"), "{gone}");
 }
@@ -146,7 +146,7 @@ async fn edit_patch_label_annotate_and_scale() {
     );
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let out = sim
-        .kubectl_cmd(&["edit", "deployment/web", "-n", "demo"])
+        .kubectl_cmd(&["edit", "deployment/web", "-n", "default"])
         .env("EDITOR", &editor)
         .output()
         .await
@@ -166,7 +166,7 @@ async fn edit_patch_label_annotate_and_scale() {
             "deploy",
             "web",
             "-n",
-            "demo",
+            "default",
             "-o",
             "jsonpath={.spec.replicas}",
         ])
@@ -176,7 +176,7 @@ async fn edit_patch_label_annotate_and_scale() {
     let smp =
         r#"{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.28"}]}}}}"#;
     assert_eq!(
-        sim.kubectl_ok(&["patch", "deploy", "web", "-n", "demo", "-p", smp])
+        sim.kubectl_ok(&["patch", "deploy", "web", "-n", "default", "-p", smp])
             .await
             .trim(),
         "deployment.apps/web patched"
@@ -187,7 +187,7 @@ async fn edit_patch_label_annotate_and_scale() {
             "deploy",
             "web",
             "-n",
-            "demo",
+            "default",
             "-o",
             "jsonpath={.spec.template.spec.containers[*].image}",
         ])
@@ -201,7 +201,7 @@ async fn edit_patch_label_annotate_and_scale() {
         "deploy",
         "web",
         "-n",
-        "demo",
+        "default",
         "--type=merge",
         "-p",
         r#"{"spec":{"replicas":1}}"#,
@@ -213,7 +213,7 @@ async fn edit_patch_label_annotate_and_scale() {
         "deploy",
         "web",
         "-n",
-        "demo",
+        "default",
         "--type=json",
         "-p",
         r#"[{"op":"replace","path":"/spec/replicas","value":4}]"#,
@@ -226,7 +226,7 @@ async fn edit_patch_label_annotate_and_scale() {
             "deploy",
             "web",
             "-n",
-            "demo",
+            "default",
             "--type=json",
             "-p",
             r#"[{"op":"test","path":"/spec/replicas","value":9}]"#,
@@ -236,13 +236,13 @@ async fn edit_patch_label_annotate_and_scale() {
     assert_eq!(replicas().await, "4");
 
     assert_eq!(
-        sim.kubectl_ok(&["label", "deploy", "web", "-n", "demo", "tier=frontend"])
+        sim.kubectl_ok(&["label", "deploy", "web", "-n", "default", "tier=frontend"])
             .await
             .trim(),
         "deployment.apps/web labeled"
     );
     assert_eq!(
-        sim.kubectl_ok(&["annotate", "deploy", "web", "-n", "demo", "owner=team-a"])
+        sim.kubectl_ok(&["annotate", "deploy", "web", "-n", "default", "owner=team-a"])
             .await
             .trim(),
         "deployment.apps/web annotated"
@@ -252,7 +252,7 @@ async fn edit_patch_label_annotate_and_scale() {
             "get",
             "deploy",
             "-n",
-            "demo",
+            "default",
             "-l",
             "tier=frontend",
             "-o",
@@ -260,17 +260,17 @@ async fn edit_patch_label_annotate_and_scale() {
         ])
         .await;
     assert_eq!(meta, "team-a");
-    sim.kubectl_ok(&["label", "deploy", "web", "-n", "demo", "tier-"])
+    sim.kubectl_ok(&["label", "deploy", "web", "-n", "default", "tier-"])
         .await;
     assert!(
-        sim.kubectl_ok(&["get", "deploy", "-n", "demo", "-l", "tier", "-o", "name"])
+        sim.kubectl_ok(&["get", "deploy", "-n", "default", "-l", "tier", "-o", "name"])
             .await
             .trim()
             .is_empty()
     );
 
     assert_eq!(
-        sim.kubectl_ok(&["scale", "deploy", "web", "-n", "demo", "--replicas=7"])
+        sim.kubectl_ok(&["scale", "deploy", "web", "-n", "default", "--replicas=7"])
             .await
             .trim(),
         "deployment.apps/web scaled"
@@ -332,7 +332,7 @@ async fn owner_with_dependents(sim: &common::TestSim, owner: &str) {
         &sim.write(
             &format!("{owner}.yaml"),
             &format!(
-                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {owner}\n  namespace: demo\n"
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {owner}\n  namespace: default\n"
             ),
         ),
     ])
@@ -343,14 +343,14 @@ async fn owner_with_dependents(sim: &common::TestSim, owner: &str) {
             "cm",
             owner,
             "-n",
-            "demo",
+            "default",
             "-o",
             "jsonpath={.metadata.uid}",
         ])
         .await;
     for i in 1..=2 {
         let dep = format!(
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {owner}-dep{i}\n  namespace: demo\n  ownerReferences:\n  - apiVersion: v1\n    kind: ConfigMap\n    name: {owner}\n    uid: {uid}\n    blockOwnerDeletion: true\n"
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {owner}-dep{i}\n  namespace: default\n  ownerReferences:\n  - apiVersion: v1\n    kind: ConfigMap\n    name: {owner}\n    uid: {uid}\n    blockOwnerDeletion: true\n"
         );
         sim.kubectl_ok(&[
             "create",
@@ -363,7 +363,7 @@ async fn owner_with_dependents(sim: &common::TestSim, owner: &str) {
 
 async fn names(sim: &common::TestSim, prefix: &str) -> Vec<String> {
     let out = sim
-        .kubectl_ok(&["get", "cm", "-n", "demo", "-o", "name"])
+        .kubectl_ok(&["get", "cm", "-n", "default", "-o", "name"])
         .await;
     out.lines()
         .map(|l| l.trim_start_matches("configmap/").to_string())
@@ -378,16 +378,23 @@ async fn delete_cascades_background_foreground_and_orphan() {
         owner_with_dependents(&sim, owner).await;
     }
     assert_eq!(
-        sim.kubectl_ok(&["delete", "cm", "fg", "-n", "demo", "--cascade=foreground"])
-            .await
-            .trim(),
+        sim.kubectl_ok(&[
+            "delete",
+            "cm",
+            "fg",
+            "-n",
+            "default",
+            "--cascade=foreground"
+        ])
+        .await
+        .trim(),
         "configmap \"fg\" deleted"
     );
     assert!(
         names(&sim, "fg").await.is_empty(),
         "foreground deletion removes dependents before the owner"
     );
-    sim.kubectl_ok(&["delete", "cm", "or", "-n", "demo", "--cascade=orphan"])
+    sim.kubectl_ok(&["delete", "cm", "or", "-n", "default", "--cascade=orphan"])
         .await;
     assert_eq!(names(&sim, "or").await, ["or-dep1", "or-dep2"]);
     let refs = sim
@@ -396,7 +403,7 @@ async fn delete_cascades_background_foreground_and_orphan() {
             "cm",
             "or-dep1",
             "-n",
-            "demo",
+            "default",
             "-o",
             "jsonpath={.metadata.ownerReferences}",
         ])
@@ -405,7 +412,8 @@ async fn delete_cascades_background_foreground_and_orphan() {
         refs.is_empty() || refs == "[]",
         "orphaned dependents lose their owner reference: {refs}"
     );
-    sim.kubectl_ok(&["delete", "cm", "bg", "-n", "demo"]).await;
+    sim.kubectl_ok(&["delete", "cm", "bg", "-n", "default"])
+        .await;
     for _ in 0..50 {
         if names(&sim, "bg").await.is_empty() {
             break;
@@ -421,11 +429,11 @@ async fn delete_cascades_background_foreground_and_orphan() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custom_finalizer_holds_deletion_until_removed() {
     let sim = common::start().await;
-    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held\n  namespace: demo\n  finalizers: [example.com/hold]\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held\n  namespace: default\n  finalizers: [example.com/hold]\n";
     sim.kubectl_ok(&["create", "-f", &sim.write("held.yaml", cm)])
         .await;
     assert_eq!(
-        sim.kubectl_ok(&["delete", "cm", "held", "-n", "demo", "--wait=false"])
+        sim.kubectl_ok(&["delete", "cm", "held", "-n", "default", "--wait=false"])
             .await
             .trim(),
         "configmap \"held\" deleted"
@@ -436,7 +444,7 @@ async fn a_custom_finalizer_holds_deletion_until_removed() {
             "cm",
             "held",
             "-n",
-            "demo",
+            "default",
             "-o",
             "jsonpath={.metadata.deletionTimestamp}",
         ])
@@ -447,7 +455,7 @@ async fn a_custom_finalizer_holds_deletion_until_removed() {
         "--for=delete",
         "cm/held",
         "-n",
-        "demo",
+        "default",
         "--timeout=20s",
     ]);
     let waiting = tokio::spawn(async move { waiter.output().await.unwrap() });
@@ -457,7 +465,7 @@ async fn a_custom_finalizer_holds_deletion_until_removed() {
         "cm",
         "held",
         "-n",
-        "demo",
+        "default",
         "--type=json",
         "-p",
         r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
@@ -470,7 +478,7 @@ async fn a_custom_finalizer_holds_deletion_until_removed() {
         String::from_utf8_lossy(&waited.stderr)
     );
     assert!(
-        sim.kubectl_err(&["get", "cm", "held", "-n", "demo"])
+        sim.kubectl_err(&["get", "cm", "held", "-n", "default"])
             .await
             .contains("not found")
     );

@@ -7,6 +7,7 @@
 //! watchers.
 
 mod conditions;
+mod controllers;
 pub mod events;
 pub mod faults;
 pub mod kubelet;
@@ -64,9 +65,12 @@ pub struct ClusterContext {
 /// `crate::gc`, started by the server.
 pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
     // The node side: scheduling, kubelets, node lifecycle.
-    vec![
+    let mut tasks = vec![
         scheduler::start(ctx),
         kubelet::start(ctx),
         node_lifecycle::start(ctx),
-    ]
+    ];
+    // The workload side: controllers that keep declared state.
+    tasks.extend(controllers::start(ctx));
+    tasks
 }

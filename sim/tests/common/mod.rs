@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod kubelet;
+
 use std::path::PathBuf;
 use std::process::Output;
 
@@ -91,6 +93,42 @@ impl TestSim {
         let path = self.dir.path().join(name);
         std::fs::write(&path, contents).expect("write file");
         path.to_string_lossy().into_owned()
+    }
+
+    /// A fake kubelet (see [`kubelet`]) running every pod.
+    pub async fn kubelet(&self) -> kubelet::FakeKubelet {
+        kubelet::start(self.client().await, self.handle.store().clock().clone())
+    }
+
+    /// A fake kubelet giving each pod the fate `fate` picks.
+    pub async fn kubelet_with(
+        &self,
+        fate: impl Fn(&serde_json::Value) -> kubelet::Fate + Send + Sync + 'static,
+    ) -> kubelet::FakeKubelet {
+        kubelet::start_with(
+            self.client().await,
+            self.handle.store().clock().clone(),
+            fate,
+        )
+    }
+
+    /// Polls `f` until it returns Some, failing after `secs` real seconds.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, secs: u64, mut f: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            if let Some(v) = f().await {
+                return v;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for {what}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
 
     /// A kube-rs client for this simulator.
