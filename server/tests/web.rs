@@ -14,8 +14,14 @@ use server::startup;
 const PASSWORD: &str = "correct horse battery staple";
 
 async fn app_in(dir: &std::path::Path) -> Router {
+    app_with(dir, |_| {}).await
+}
+
+/// The router over `dir` with a changed configuration.
+async fn app_with(dir: &std::path::Path, change: impl FnOnce(&mut ServeConfig)) -> Router {
     let mut config = ServeConfig::for_data_dir(dir.join("data"));
     config.site_root = dir.join("site");
+    change(&mut config);
     let prepared = startup::prepare(config, Some(PASSWORD.into()))
         .await
         .expect("server prepares");
@@ -243,6 +249,21 @@ async fn a_cookie_from_before_logout_no_longer_works() {
     let after = send(&app, get("/", Some(&cookie))).await;
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&after), "/login");
+}
+
+#[tokio::test]
+async fn a_session_past_its_absolute_lifetime_must_sign_in_again() {
+    let dir = tempfile::tempdir().unwrap();
+    // No lifetime at all: a session is over once its first second has passed,
+    // however busy it has been (the idle timeout alone would keep it alive).
+    let app = app_with(dir.path(), |c| c.session_max_hours = 0).await;
+    let cookie = log_in(&app).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let after = send(&app, get("/workloads", Some(&cookie))).await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&after), "/login?error=expired&next=/workloads");
+    let page = send(&app, get("/login?error=expired", None)).await;
+    assert!(body_text(page).await.contains("Your session has ended"));
 }
 
 #[tokio::test]
