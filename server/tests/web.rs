@@ -318,16 +318,16 @@ async fn malformed_login_forms_get_a_clear_400() {
     assert!(
         body_text(response)
             .await
-            .contains("needs a username and a password")
+            .contains("The sign-in form was incomplete")
     );
     let wrong_type = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9")
         .body(Body::from("{\"username\":\"admin\"}"))
         .unwrap();
-    assert_eq!(
-        send(&app, wrong_type).await.status(),
-        StatusCode::BAD_REQUEST
-    );
+    let response = send(&app, wrong_type).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(response).await.contains("登录表单不完整"));
 }
 
 #[tokio::test]

@@ -3,9 +3,10 @@
 
 use std::net::SocketAddr;
 
+use app::i18n::{Key, Locale};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, Form, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -37,11 +38,18 @@ pub async fn login(
     State(state): State<AppState>,
     connect_info: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     mut auth: AuthSession,
+    headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
+    let locale = Locale::negotiate(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default(),
+    );
     let Form(form) = match form {
         Ok(form) => form,
-        Err(rejection) => return bad_form(&rejection),
+        Err(rejection) => return bad_form(&rejection, locale),
     };
     let client = client_address(connect_info);
     let username = form.username.trim().to_owned();
@@ -76,11 +84,7 @@ pub async fn login(
         }
         Err(err) => {
             tracing::error!(error = %err, "login check failed");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "sign-in is unavailable, try again later\n",
-            )
-                .into_response();
+            return unavailable(locale);
         }
     };
 
@@ -88,19 +92,11 @@ pub async fn login(
     // every sign-in so no id known before it survives it.
     if let Err(err) = auth.session.cycle_id().await {
         tracing::error!(error = %err, "could not rotate the session id");
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "sign-in is unavailable, try again later\n",
-        )
-            .into_response();
+        return unavailable(locale);
     }
     if let Err(err) = auth.login(&user).await {
         tracing::error!(error = %err, "could not start a session");
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "sign-in is unavailable, try again later\n",
-        )
-            .into_response();
+        return unavailable(locale);
     }
     let _ = auth
         .session
@@ -155,21 +151,40 @@ async fn record(state: &AppState, event: &AuditEvent) {
     }
 }
 
-/// A 400 page saying what was wrong with the form.
-fn bad_form(rejection: &FormRejection) -> Response {
+/// A 400 page, in the user's language, saying what was wrong with the form.
+fn bad_form(rejection: &FormRejection, locale: Locale) -> Response {
     let status = rejection.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return (status, "request body too large\n").into_response();
     }
-    let body = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Bad request</title></head>\
-         <body><h1>Bad request</h1><p>The sign-in form could not be read: it needs a username and a password, \
-         sent as an HTML form.</p><p><a href=\"/login?error=bad\">Back to sign-in</a></p></body></html>";
-    (
+    message_page(
         StatusCode::BAD_REQUEST,
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(body),
+        locale,
+        locale.t(Key::BadRequestTitle),
+        locale.t(Key::LoginErrorBadRequest),
     )
-        .into_response()
+}
+
+/// A 500 page for a sign-in the server could not complete (database down).
+fn unavailable(locale: Locale) -> Response {
+    message_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        locale,
+        locale.t(Key::AppName),
+        locale.t(Key::SignInUnavailable),
+    )
+}
+
+/// A minimal static page (no script, so the default CSP holds) with a link
+/// back to the sign-in form. Every text is a translation, never user input.
+fn message_page(status: StatusCode, locale: Locale, title: &str, message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body><h1>{title}</h1><p>{message}</p><p><a href=\"/login\">{back}</a></p></body></html>",
+        lang = locale.tag(),
+        back = locale.t(Key::BackToSignIn),
+    );
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
 }
 
 /// Keeps user-typed names from forging log or audit lines.
