@@ -390,6 +390,29 @@ pub(crate) fn boundary(
     }
 }
 
+/// One boundary per namespace around its items, in namespace order (the
+/// service map and the ownership view both group this way).
+pub(crate) fn namespace_boundaries(
+    ids: &mut Ids,
+    by_ns: std::collections::BTreeMap<&str, Vec<Item>>,
+    lang: Lang,
+) -> Vec<Item> {
+    by_ns
+        .into_iter()
+        .map(|(ns, members)| {
+            let mut b = boundary(
+                ids.make(&format!("ns {ns}")),
+                BoundaryKind::Namespace,
+                ns,
+                0,
+                members,
+            );
+            b.technology = Some(crate::lang::Term::Namespace.text(lang).to_string());
+            Item::Boundary(b)
+        })
+        .collect()
+}
+
 /// Builds a relation.
 pub(crate) fn relation(
     ids: &mut Ids,

@@ -8,8 +8,8 @@ use k8s_openapi::api::networking::v1::Ingress;
 
 use super::aggregate::pod_boxes;
 use super::{
-    BoundaryKind, Diagram, DiagramKind, Direction, Ids, Item, Relation, Role, Shape, State,
-    boundary, element, k8s, relation,
+    Diagram, DiagramKind, Direction, Ids, Item, Relation, Role, Shape, State, element, k8s,
+    namespace_boundaries, relation,
 };
 use crate::lang::Term;
 use crate::{ClusterObjects, Error, Options};
@@ -235,18 +235,7 @@ pub fn service_map(objects: &ClusterObjects, options: &Options) -> Result<Diagra
         items.extend(pod_items);
     }
 
-    let mut items = Vec::new();
-    for (ns, members) in by_ns {
-        let mut b = boundary(
-            ids.make(&format!("ns {ns}")),
-            BoundaryKind::Namespace,
-            ns,
-            0,
-            members,
-        );
-        b.technology = Some(Term::Namespace.text(lang).to_string());
-        items.push(Item::Boundary(b));
-    }
+    let items = namespace_boundaries(&mut ids, by_ns, lang);
     let description = format!(
         "{}: {} Service, {} {}",
         Term::ServiceTitle.text(lang),
