@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::ColumnDefinition;
-use super::cells::{age, age_column, column, has, int, items, name, name_column, text};
+use super::cells::{age, age_column, column, has, int, items, name, name_column, quantity, text};
 
 /// How many metrics TARGETS lists before `+ N more...`.
 const SHOWN_METRICS: usize = 2;
@@ -151,15 +151,6 @@ fn format_metric(spec: &Value, status: &Value) -> String {
             }
         }
         _ => "<unknown type>".into(),
-    }
-}
-
-/// A resource quantity as stored (`500m`, `1Gi`, `3`), `0` when absent.
-fn quantity(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => "0".into(),
     }
 }
 

@@ -42,6 +42,15 @@ pub(super) fn container_columns() -> [ColumnDefinition; 2] {
     ]
 }
 
+/// A resource quantity as stored (`500m`, `1Gi`, `3`), `0` when absent.
+pub(super) fn quantity(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => "0".into(),
+    }
+}
+
 /// The string at JSON `pointer`, or `""` when absent or not a string.
 pub(super) fn text<'a>(object: &'a Value, pointer: &str) -> &'a str {
     object

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::ColumnDefinition;
-use super::cells::{age, age_column, column, int, name, name_column, text};
+use super::cells::{age, age_column, column, int, name, name_column, quantity, text};
 
 pub(super) fn namespace_columns() -> Vec<ColumnDefinition> {
     vec![
@@ -127,15 +127,6 @@ pub(super) fn resource_quota_cells(quota: &Value, now: DateTime<Utc>) -> Vec<Val
         Value::from(requests.join(", ")),
         Value::from(limits.join(", ")),
     ]
-}
-
-/// A resource quantity as stored, `0` when absent.
-fn quantity(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => "0".into(),
-    }
 }
 
 #[cfg(test)]

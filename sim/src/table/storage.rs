@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::ColumnDefinition;
 use super::cells::{
-    age, age_column, annotation, column, has, items, name, name_column, text, wide_column,
+    age, age_column, annotation, column, has, items, name, name_column, quantity, text, wide_column,
 };
 
 /// The beta annotation that still overrides `storageClassName`.
@@ -224,15 +224,6 @@ fn access_modes(modes: &[Value]) -> String {
         .map(|(_, short)| *short)
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// A resource quantity as stored; a missing quantity prints as `0`.
-fn quantity(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => "0".into(),
-    }
 }
 
 fn unset_if_missing(value: &Value) -> &str {
