@@ -1,31 +1,20 @@
-//! StatefulSet and DaemonSet controllers through kubectl and kube-rs:
-//! ordinals created in order with their claims, scale-down from the top,
-//! rolling updates with ControllerRevisions; one daemon pod per eligible
-//! node, following nodes that come and go.
-//!
-//! A fake kubelet (tests/common/kubelet.rs) binds and runs pods until the
-//! simulated scheduler and kubelets are merged; where a test needs to hold
-//! a pod back, it writes the pod's Ready status itself.
+//! StatefulSet and DaemonSet controllers through kubectl and kube-rs, with
+//! the real scheduler and kubelets running the pods: ordinals created in
+//! order with their claims, scale-down from the top, rolling updates with
+//! ControllerRevisions; one daemon pod per eligible node, following nodes
+//! that come and go.
 
 mod common;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
-use common::kubelet::Fate;
+use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{Api, Patch, PatchParams};
-use serde_json::{Value, json};
-
-async fn json_of(sim: &common::TestSim, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["-o", "json"]);
-    serde_json::from_str(&sim.kubectl_ok(&all).await).unwrap()
-}
+use kube::api::Api;
+use kube::runtime::watcher;
 
 async fn pod_names(sim: &common::TestSim, selector: &str) -> Vec<String> {
-    let pods = json_of(sim, &["get", "pods", "-l", selector]).await;
+    let pods = sim.kubectl_json(&["get", "pods", "-l", selector]).await;
     let mut names: Vec<String> = pods["items"]
         .as_array()
         .unwrap()
@@ -37,19 +26,39 @@ async fn pod_names(sim: &common::TestSim, selector: &str) -> Vec<String> {
     names
 }
 
-/// Plays the kubelet for one held pod: Running and Ready now.
-async fn make_ready(sim: &common::TestSim, name: &str) {
+/// Records, in watch order, every version of the pods matching `selector`
+/// as (name, Ready). The watch is established when this returns.
+async fn record_pods(
+    sim: &common::TestSim,
+    selector: &str,
+) -> (Arc<Mutex<Vec<(String, bool)>>>, tokio::task::JoinHandle<()>) {
     let pods: Api<Pod> = Api::namespaced(sim.client().await, "default");
-    let pod = serde_json::to_value(pods.get(name).await.unwrap()).unwrap();
-    let now = sim.handle.store().clock().now_rfc3339();
-    let status = sim::cluster::running_pod_status(&pod, "172.18.1.3", "10.244.1.50", &now);
-    pods.patch_status(
-        name,
-        &PatchParams::default(),
-        &Patch::Merge(json!({ "status": status })),
-    )
-    .await
-    .unwrap();
+    let mut stream = watcher(pods, watcher::Config::default().labels(selector)).boxed();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let mut ready_tx = Some(ready_tx);
+        while let Some(Ok(event)) = stream.next().await {
+            match event {
+                watcher::Event::InitDone => {
+                    if let Some(tx) = ready_tx.take() {
+                        let _ = tx.send(());
+                    }
+                }
+                watcher::Event::Apply(p) | watcher::Event::InitApply(p) => {
+                    let ready = common::condition(&p, "Ready").as_deref() == Some("True");
+                    record
+                        .lock()
+                        .unwrap()
+                        .push((p.metadata.name.clone().unwrap(), ready));
+                }
+                _ => {}
+            }
+        }
+    });
+    ready_rx.await.expect("the watch starts");
+    (seen, task)
 }
 
 const CACHE: &str = r#"
@@ -65,6 +74,7 @@ spec:
   template:
     metadata:
       labels: {app: cache}
+      annotations: {sim.pilothouse.dev/ready-after-seconds: "10"}
     spec:
       containers:
       - name: redis
@@ -79,37 +89,9 @@ spec:
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stateful_set_creates_ordinals_in_order_with_claims() {
     let sim = common::start().await;
-    let hold = Arc::new(AtomicBool::new(true));
-    let held = hold.clone();
-    let _kubelet = sim
-        .kubelet_with(move |_| {
-            if held.load(Ordering::SeqCst) {
-                Fate::Hold
-            } else {
-                Fate::Run
-            }
-        })
-        .await;
+    let (seen, recorder) = record_pods(&sim, "app=cache").await;
     let file = sim.write("cache.yaml", CACHE);
     sim.kubectl_ok(&["apply", "-f", &file]).await;
-
-    sim.eventually("cache-0", 20, || async {
-        (pod_names(&sim, "app=cache").await == ["cache-0"]).then_some(())
-    })
-    .await;
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    assert_eq!(
-        pod_names(&sim, "app=cache").await,
-        ["cache-0"],
-        "cache-1 waits until cache-0 is Running and Ready"
-    );
-    make_ready(&sim, "cache-0").await;
-    sim.eventually("cache-1", 20, || async {
-        (pod_names(&sim, "app=cache").await == ["cache-0", "cache-1"]).then_some(())
-    })
-    .await;
-    hold.store(false, Ordering::SeqCst);
-    make_ready(&sim, "cache-1").await;
     let out = sim
         .kubectl_ok(&["rollout", "status", "statefulset/cache", "--timeout=60s"])
         .await;
@@ -117,8 +99,22 @@ async fn a_stateful_set_creates_ordinals_in_order_with_claims() {
         out.contains("partitioned roll out complete") || out.contains("rolling update complete"),
         "{out}"
     );
+    // Each ordinal appears only after the previous one was seen Ready (one
+    // watch, in resourceVersion order).
+    let order = seen.lock().unwrap().clone();
+    for (prev, next) in [("cache-0", "cache-1"), ("cache-1", "cache-2")] {
+        let first_next = order
+            .iter()
+            .position(|(n, _)| n == next)
+            .unwrap_or_else(|| panic!("{next} never seen: {order:?}"));
+        assert!(
+            order[..first_next].iter().any(|(n, r)| n == prev && *r),
+            "{next} created before {prev} was Ready: {order:?}"
+        );
+    }
+    recorder.abort();
 
-    let sts = json_of(&sim, &["get", "sts", "cache"]).await;
+    let sts = sim.kubectl_json(&["get", "sts", "cache"]).await;
     let status = &sts["status"];
     assert_eq!(
         (
@@ -130,7 +126,7 @@ async fn a_stateful_set_creates_ordinals_in_order_with_claims() {
     assert_eq!(status["currentRevision"], status["updateRevision"]);
     let rev = status["updateRevision"].as_str().unwrap();
     assert!(rev.starts_with("cache-"), "{rev}");
-    let pod = json_of(&sim, &["get", "pod", "cache-2"]).await;
+    let pod = sim.kubectl_json(&["get", "pod", "cache-2"]).await;
     let labels = &pod["metadata"]["labels"];
     assert_eq!(labels["statefulset.kubernetes.io/pod-name"], "cache-2");
     assert_eq!(labels["apps.kubernetes.io/pod-index"], "2");
@@ -199,7 +195,7 @@ async fn a_stateful_set_creates_ordinals_in_order_with_claims() {
     assert_eq!(revisions.len(), 2, "{history}");
     sim.kubectl_ok(&["rollout", "undo", "statefulset/cache"])
         .await;
-    sim.eventually("undo back to redis 7.2", 30, || async {
+    common::eventually("undo back to redis 7.2", || async {
         let images = sim
             .kubectl_ok(&[
                 "get",
@@ -217,7 +213,7 @@ async fn a_stateful_set_creates_ordinals_in_order_with_claims() {
     // Scale down: the highest ordinals go; their claims stay (Retain).
     sim.kubectl_ok(&["scale", "statefulset/cache", "--replicas=1"])
         .await;
-    sim.eventually("only cache-0 left", 30, || async {
+    common::eventually("only cache-0 left", || async {
         (pod_names(&sim, "app=cache").await == ["cache-0"]).then_some(())
     })
     .await;
@@ -229,7 +225,6 @@ async fn a_stateful_set_creates_ordinals_in_order_with_claims() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_daemon_set_runs_one_pod_per_eligible_node() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet().await;
     let ds = r#"
 apiVersion: apps/v1
 kind: DaemonSet
@@ -256,7 +251,7 @@ spec:
         "{out}"
     );
     let nodes_of = || async {
-        let pods = json_of(&sim, &["get", "pods", "-l", "app=agent"]).await;
+        let pods = sim.kubectl_json(&["get", "pods", "-l", "app=agent"]).await;
         let mut nodes: Vec<String> = pods["items"]
             .as_array()
             .unwrap()
@@ -272,7 +267,7 @@ spec:
         ["worker-1", "worker-2", "worker-3"],
         "not on the tainted control plane"
     );
-    let pods = json_of(&sim, &["get", "pods", "-l", "app=agent"]).await;
+    let pods = sim.kubectl_json(&["get", "pods", "-l", "app=agent"]).await;
     let pod = &pods["items"][0];
     let pinned = &pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
         ["nodeSelectorTerms"][0]["matchFields"][0];
@@ -286,7 +281,7 @@ spec:
     ] {
         assert!(tolerations.iter().any(|t| t["key"] == key), "{key}");
     }
-    let ds = json_of(&sim, &["get", "ds", "agent"]).await;
+    let ds = sim.kubectl_json(&["get", "ds", "agent"]).await;
     assert_eq!(ds["status"]["desiredNumberScheduled"], 3);
     assert_eq!(ds["status"]["numberReady"], 3);
     assert_eq!(ds["status"]["updatedNumberScheduled"], 3);
@@ -301,12 +296,12 @@ metadata:
 "#;
     let file = sim.write("node.yaml", node);
     sim.kubectl_ok(&["apply", "-f", &file]).await;
-    sim.eventually("a pod on worker-4", 30, || async {
+    common::eventually("a pod on worker-4", || async {
         (nodes_of().await == ["worker-1", "worker-2", "worker-3", "worker-4"]).then_some(())
     })
     .await;
     sim.kubectl_ok(&["delete", "node", "worker-4"]).await;
-    sim.eventually("worker-4's pod gone", 30, || async {
+    common::eventually("worker-4's pod gone", || async {
         (nodes_of().await == ["worker-1", "worker-2", "worker-3"]).then_some(())
     })
     .await;

@@ -1,23 +1,18 @@
-//! Job and CronJob controllers through kubectl: completions with
-//! parallelism, backoffLimit, TTL after finished, and a CronJob on a fast
-//! clock creating Jobs and trimming its history.
+//! Job and CronJob controllers through kubectl, with the real scheduler
+//! and kubelets running the pods: completions with parallelism,
+//! backoffLimit, TTL after finished, and a CronJob on a fast clock creating
+//! Jobs and trimming its history.
 //!
-//! A fake kubelet (tests/common/kubelet.rs) plays the node side until the
-//! simulated kubelet is merged: Job pods succeed or fail at once.
+//! Pods with `restartPolicy: Never`/`OnFailure` run 5 simulated seconds
+//! and exit 0; the `sim.pilothouse.dev/exit-code` annotation makes a Job's
+//! pods fail instead.
 
 mod common;
 
-use common::kubelet::Fate;
-use serde_json::Value;
 use sim::SimConfig;
 
-async fn json_of(sim: &common::TestSim, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["-o", "json"]);
-    serde_json::from_str(&sim.kubectl_ok(&all).await).unwrap()
-}
-
-fn job(name: &str, extra_spec: &str) -> String {
+/// A Job manifest; `pod_annotations` is a flow map for the pod template.
+fn job(name: &str, extra_spec: &str, pod_annotations: &str) -> String {
     format!(
         r#"
 apiVersion: batch/v1
@@ -27,6 +22,8 @@ metadata:
 spec:
 {extra_spec}
   template:
+    metadata:
+      annotations: {pod_annotations}
     spec:
       restartPolicy: Never
       containers:
@@ -37,20 +34,13 @@ spec:
     )
 }
 
-/// Pods of jobs named `fail*` fail; the others succeed.
-fn fate(pod: &Value) -> Fate {
-    match pod["metadata"]["labels"]["job-name"].as_str() {
-        Some(j) if j.starts_with("fail") => Fate::Fail,
-        Some(_) => Fate::Succeed,
-        None => Fate::Run,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_with_completions_and_parallelism_completes() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet_with(fate).await;
-    let file = sim.write("pi.yaml", &job("pi", "  completions: 3\n  parallelism: 2"));
+    let file = sim.write(
+        "pi.yaml",
+        &job("pi", "  completions: 3\n  parallelism: 2", "{}"),
+    );
     sim.kubectl_ok(&["apply", "-f", &file]).await;
     let out = sim
         .kubectl_ok(&[
@@ -61,7 +51,7 @@ async fn a_job_with_completions_and_parallelism_completes() {
         ])
         .await;
     assert_eq!(out.trim(), "job.batch/pi condition met");
-    let j = json_of(&sim, &["get", "job", "pi"]).await;
+    let j = sim.kubectl_json(&["get", "job", "pi"]).await;
     assert_eq!(j["status"]["succeeded"], 3);
     assert!(j["status"]["active"].is_null(), "{j}");
     assert!(j["status"]["startTime"].is_string() && j["status"]["completionTime"].is_string());
@@ -73,7 +63,9 @@ async fn a_job_with_completions_and_parallelism_completes() {
         .collect();
     assert_eq!(types, ["SuccessCriteriaMet", "Complete"]);
     let uid = j["metadata"]["uid"].as_str().unwrap();
-    let pods = json_of(&sim, &["get", "pods", "-l", "job-name=pi"]).await;
+    let pods = sim
+        .kubectl_json(&["get", "pods", "-l", "job-name=pi"])
+        .await;
     let pods = pods["items"].as_array().unwrap();
     assert_eq!(pods.len(), 3);
     for p in pods {
@@ -100,8 +92,14 @@ async fn a_job_with_completions_and_parallelism_completes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_pods_hit_the_backoff_limit() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet_with(fate).await;
-    let file = sim.write("fail.yaml", &job("failing", "  backoffLimit: 2"));
+    let file = sim.write(
+        "fail.yaml",
+        &job(
+            "failing",
+            "  backoffLimit: 2",
+            r#"{sim.pilothouse.dev/exit-code: "1"}"#,
+        ),
+    );
     sim.kubectl_ok(&["apply", "-f", &file]).await;
     sim.kubectl_ok(&[
         "wait",
@@ -110,7 +108,7 @@ async fn failing_pods_hit_the_backoff_limit() {
         "--timeout=60s",
     ])
     .await;
-    let j = json_of(&sim, &["get", "job", "failing"]).await;
+    let j = sim.kubectl_json(&["get", "job", "failing"]).await;
     assert_eq!(j["status"]["failed"], 3);
     let failed = j["status"]["conditions"]
         .as_array()
@@ -119,7 +117,9 @@ async fn failing_pods_hit_the_backoff_limit() {
         .find(|c| c["type"] == "Failed")
         .unwrap();
     assert_eq!(failed["reason"], "BackoffLimitExceeded");
-    let pods = json_of(&sim, &["get", "pods", "-l", "job-name=failing"]).await;
+    let pods = sim
+        .kubectl_json(&["get", "pods", "-l", "job-name=failing"])
+        .await;
     assert_eq!(
         pods["items"].as_array().unwrap().len(),
         3,
@@ -133,13 +133,15 @@ async fn failing_pods_hit_the_backoff_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finished_jobs_go_after_their_ttl_and_suspended_jobs_wait() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet_with(fate).await;
-    let file = sim.write("ttl.yaml", &job("short", "  ttlSecondsAfterFinished: 20"));
+    let file = sim.write(
+        "ttl.yaml",
+        &job("short", "  ttlSecondsAfterFinished: 20", "{}"),
+    );
     sim.kubectl_ok(&["apply", "-f", &file]).await;
     sim.kubectl_ok(&["wait", "--for=delete", "job/short", "--timeout=60s"])
         .await;
 
-    let file = sim.write("held.yaml", &job("held", "  suspend: true"));
+    let file = sim.write("held.yaml", &job("held", "  suspend: true", "{}"));
     sim.kubectl_ok(&["apply", "-f", &file]).await;
     sim.kubectl_ok(&[
         "wait",
@@ -148,7 +150,9 @@ async fn finished_jobs_go_after_their_ttl_and_suspended_jobs_wait() {
         "--timeout=30s",
     ])
     .await;
-    let pods = json_of(&sim, &["get", "pods", "-l", "job-name=held"]).await;
+    let pods = sim
+        .kubectl_json(&["get", "pods", "-l", "job-name=held"])
+        .await;
     assert!(pods["items"].as_array().unwrap().is_empty());
     sim.kubectl_ok(&[
         "patch",
@@ -177,7 +181,6 @@ async fn a_cronjob_creates_jobs_on_schedule_and_trims_history() {
         ..SimConfig::default()
     })
     .await;
-    let _kubelet = sim.kubelet_with(fate).await;
     let cron = r#"
 apiVersion: batch/v1
 kind: CronJob
@@ -200,33 +203,31 @@ spec:
 "#;
     let file = sim.write("cron.yaml", cron);
     sim.kubectl_ok(&["apply", "-f", &file]).await;
-    let cj = sim
-        .eventually("four scheduled runs", 60, || async {
-            let cj = json_of(&sim, &["get", "cronjob", "report"]).await;
-            let events = sim
-                .kubectl_ok(&[
-                    "get",
-                    "events",
-                    "--field-selector=involvedObject.name=report",
-                ])
-                .await;
-            (events.matches("Created job report-").count() >= 4
-                && cj["status"]["lastSuccessfulTime"].is_string())
-            .then_some(cj)
-        })
-        .await;
+    let cj = common::eventually("four scheduled runs", || async {
+        let cj = sim.kubectl_json(&["get", "cronjob", "report"]).await;
+        let events = sim
+            .kubectl_ok(&[
+                "get",
+                "events",
+                "--field-selector=involvedObject.name=report",
+            ])
+            .await;
+        (events.matches("Created job report-").count() >= 4
+            && cj["status"]["lastSuccessfulTime"].is_string())
+        .then_some(cj)
+    })
+    .await;
     assert!(cj["status"]["lastScheduleTime"].is_string());
-    let jobs = sim
-        .eventually("history trimmed to 2 successful jobs", 30, || async {
-            let jobs = json_of(&sim, &["get", "jobs", "-l", "app=report"]).await;
-            let items = jobs["items"].as_array().unwrap().clone();
-            let done = items
-                .iter()
-                .filter(|j| j["status"]["succeeded"] == 1)
-                .count();
-            (done <= 2 && !items.is_empty()).then_some(items)
-        })
-        .await;
+    let jobs = common::eventually("history trimmed to 2 successful jobs", || async {
+        let jobs = sim.kubectl_json(&["get", "jobs", "-l", "app=report"]).await;
+        let items = jobs["items"].as_array().unwrap().clone();
+        let done = items
+            .iter()
+            .filter(|j| j["status"]["succeeded"] == 1)
+            .count();
+        (done <= 2 && !items.is_empty()).then_some(items)
+    })
+    .await;
     for j in &jobs {
         let name = j["metadata"]["name"].as_str().unwrap();
         let minutes: i64 = name.strip_prefix("report-").unwrap().parse().unwrap();
@@ -253,10 +254,10 @@ spec:
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let before =
-        json_of(&sim, &["get", "cronjob", "report"]).await["status"]["lastScheduleTime"].clone();
+        sim.kubectl_json(&["get", "cronjob", "report"]).await["status"]["lastScheduleTime"].clone();
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     let after =
-        json_of(&sim, &["get", "cronjob", "report"]).await["status"]["lastScheduleTime"].clone();
+        sim.kubectl_json(&["get", "cronjob", "report"]).await["status"]["lastScheduleTime"].clone();
     assert_eq!(before, after, "a suspended CronJob starts nothing");
     sim.handle.shutdown().await;
 }

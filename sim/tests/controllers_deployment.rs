@@ -1,10 +1,7 @@
 //! Deployment and ReplicaSet controllers through the real kubectl and
 //! kube-rs: replica sets and pods appear, scaling, rolling updates within
 //! maxUnavailable, rollout status/history/undo/restart, and deletion with
-//! each propagation policy.
-//!
-//! A fake kubelet (tests/common/kubelet.rs) binds and runs the pods until
-//! the simulated scheduler and kubelets are merged.
+//! each propagation policy. The real scheduler and kubelets run the pods.
 
 mod common;
 
@@ -41,15 +38,11 @@ spec:
         - containerPort: 80
 "#;
 
-async fn json_of(sim: &common::TestSim, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["-o", "json"]);
-    serde_json::from_str(&sim.kubectl_ok(&all).await).unwrap()
-}
-
 /// (name, replicas, revision) of the ReplicaSets in `default`, oldest first.
 async fn replica_sets(sim: &common::TestSim) -> Vec<(String, i64, String)> {
-    let list = json_of(sim, &["get", "rs", "--sort-by=.metadata.creationTimestamp"]).await;
+    let list = sim
+        .kubectl_json(&["get", "rs", "--sort-by=.metadata.creationTimestamp"])
+        .await;
     list["items"]
         .as_array()
         .unwrap()
@@ -81,7 +74,6 @@ async fn running_pods(sim: &common::TestSim) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deployment_creates_replica_set_and_pods_and_scales() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet().await;
     let file = sim.write("web.yaml", WEB);
     sim.kubectl_ok(&["apply", "-f", &file]).await;
     let out = sim
@@ -96,7 +88,7 @@ async fn deployment_creates_replica_set_and_pods_and_scales() {
     assert_eq!(rss.len(), 1, "{rss:?}");
     let (rs_name, replicas, revision) = &rss[0];
     assert_eq!((*replicas, revision.as_str()), (4, "1"));
-    let rs = json_of(&sim, &["get", "rs", rs_name]).await;
+    let rs = sim.kubectl_json(&["get", "rs", rs_name]).await;
     let hash = rs["metadata"]["labels"]["pod-template-hash"]
         .as_str()
         .unwrap();
@@ -116,7 +108,7 @@ async fn deployment_creates_replica_set_and_pods_and_scales() {
         "5"
     );
 
-    let pods = json_of(&sim, &["get", "pods", "-l", "app=web"]).await;
+    let pods = sim.kubectl_json(&["get", "pods", "-l", "app=web"]).await;
     let items = pods["items"].as_array().unwrap();
     assert_eq!(items.len(), 4);
     for p in items {
@@ -132,7 +124,7 @@ async fn deployment_creates_replica_set_and_pods_and_scales() {
         );
         assert_eq!(p["metadata"]["labels"]["pod-template-hash"], hash);
     }
-    let d = json_of(&sim, &["get", "deploy", "web"]).await;
+    let d = sim.kubectl_json(&["get", "deploy", "web"]).await;
     assert_eq!(d["status"]["availableReplicas"], 4);
     assert_eq!(d["status"]["updatedReplicas"], 4);
     assert_eq!(
@@ -173,7 +165,7 @@ async fn deployment_creates_replica_set_and_pods_and_scales() {
 
     sim.kubectl_ok(&["scale", "deployment/web", "--replicas=6"])
         .await;
-    sim.eventually("6 pods", 30, || async {
+    common::eventually("6 pods", || async {
         (running_pods(&sim).await == 6).then_some(())
     })
     .await;
@@ -181,7 +173,7 @@ async fn deployment_creates_replica_set_and_pods_and_scales() {
         .await;
     sim.kubectl_ok(&["scale", "deployment/web", "--replicas=2"])
         .await;
-    sim.eventually("2 pods", 30, || async {
+    common::eventually("2 pods", || async {
         (running_pods(&sim).await == 2).then_some(())
     })
     .await;
@@ -196,7 +188,6 @@ async fn deployment_creates_replica_set_and_pods_and_scales() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn set_image_rolls_out_within_max_unavailable_and_undo_restart_work() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet().await;
     let file = sim.write("web.yaml", WEB);
     sim.kubectl_ok(&["apply", "-f", &file]).await;
     sim.kubectl_ok(&["rollout", "status", "deployment/web", "--timeout=60s"])
@@ -320,7 +311,7 @@ async fn set_image_rolls_out_within_max_unavailable_and_undo_restart_work() {
     assert_eq!(rss.len(), 2, "undo reuses the old ReplicaSet: {rss:?}");
     assert_eq!((rss[0].1, rss[0].2.as_str()), (4, "3"));
     assert_eq!(rss[1].1, 0);
-    let d = json_of(&sim, &["get", "deploy", "web"]).await;
+    let d = sim.kubectl_json(&["get", "deploy", "web"]).await;
     assert_eq!(
         d["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
         "3"
@@ -345,7 +336,7 @@ async fn set_image_rolls_out_within_max_unavailable_and_undo_restart_work() {
     let rss = replica_sets(&sim).await;
     assert_eq!(rss.len(), 3, "{rss:?}");
     assert_eq!((rss[2].1, rss[2].2.as_str()), (4, "4"));
-    let pods = json_of(&sim, &["get", "pods", "-l", "app=web"]).await;
+    let pods = sim.kubectl_json(&["get", "pods", "-l", "app=web"]).await;
     let restarted: Vec<&Value> = pods["items"]
         .as_array()
         .unwrap()
@@ -364,7 +355,6 @@ async fn set_image_rolls_out_within_max_unavailable_and_undo_restart_work() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revision_history_limit_and_recreate() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet().await;
     let manifest = WEB
         .replace("replicas: 4", "replicas: 2\n  revisionHistoryLimit: 1")
         .replace(
@@ -386,12 +376,11 @@ async fn revision_history_limit_and_recreate() {
         sim.kubectl_ok(&["rollout", "status", "deployment/web", "--timeout=60s"])
             .await;
     }
-    let rss = sim
-        .eventually("history trimmed to one old ReplicaSet", 30, || async {
-            let rss = replica_sets(&sim).await;
-            (rss.len() == 2).then_some(rss)
-        })
-        .await;
+    let rss = common::eventually("history trimmed to one old ReplicaSet", || async {
+        let rss = replica_sets(&sim).await;
+        (rss.len() == 2).then_some(rss)
+    })
+    .await;
     assert_eq!(rss[0].2, "3");
     assert_eq!((rss[1].1, rss[1].2.as_str()), (2, "4"));
     sim.handle.shutdown().await;
@@ -400,7 +389,6 @@ async fn revision_history_limit_and_recreate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_a_deployment_with_each_propagation() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet().await;
     let client = sim.client().await;
     let rs_api: Api<ReplicaSet> = Api::namespaced(client.clone(), "default");
     let deploys: Api<Deployment> = Api::namespaced(client.clone(), "default");
@@ -420,13 +408,12 @@ async fn deleting_a_deployment_with_each_propagation() {
         ])
         .await;
         assert!(deploys.get_opt("web").await.unwrap().is_none(), "{cascade}");
-        let (rss, pods) = sim
-            .eventually(&format!("{cascade} deletion settles"), 30, || async {
-                let rss = rs_api.list(&ListParams::default()).await.unwrap().items;
-                let pods = running_pods(&sim).await;
-                (rss.len() == rs_left && pods == pods_left).then_some((rss, pods))
-            })
-            .await;
+        let (rss, pods) = common::eventually(&format!("{cascade} deletion settles"), || async {
+            let rss = rs_api.list(&ListParams::default()).await.unwrap().items;
+            let pods = running_pods(&sim).await;
+            (rss.len() == rs_left && pods == pods_left).then_some((rss, pods))
+        })
+        .await;
         assert_eq!(pods, pods_left);
         if cascade == "orphan" {
             assert!(

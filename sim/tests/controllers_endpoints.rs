@@ -1,23 +1,16 @@
 //! Endpoints and EndpointSlices follow pod readiness; the seed's demo and
-//! system workloads come up under the controllers.
-//!
-//! A fake kubelet (tests/common/kubelet.rs) binds and runs pods until the
-//! simulated scheduler and kubelets are merged.
+//! system workloads come up under the controllers, the scheduler and the
+//! kubelets.
 
 mod common;
 
-use common::kubelet::Fate;
-use k8s_openapi::api::core::v1::Pod;
-use kube::api::{Api, Patch, PatchParams};
+use k8s_openapi::api::core::v1::Endpoints;
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use kube::api::Api;
+use kube::runtime::watcher;
 use serde_json::{Value, json};
 use sim::SimConfig;
 use sim::cluster::ClusterConfig;
-
-async fn json_of(sim: &common::TestSim, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["-o", "json"]);
-    serde_json::from_str(&sim.kubectl_ok(&all).await).unwrap()
-}
 
 const SHOP: &str = r#"
 apiVersion: apps/v1
@@ -31,6 +24,7 @@ spec:
   template:
     metadata:
       labels: {app: shop}
+      annotations: {sim.pilothouse.dev/ready-after-seconds: "100"}
     spec:
       containers:
       - name: app
@@ -53,17 +47,15 @@ fn count(v: &Value) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn endpoints_and_slices_follow_pod_readiness() {
     let sim = common::start().await;
-    let _kubelet = sim.kubelet().await;
     let file = sim.write("shop.yaml", SHOP);
     sim.kubectl_ok(&["apply", "-f", &file]).await;
     sim.kubectl_ok(&["rollout", "status", "deployment/shop", "--timeout=60s"])
         .await;
-    let ep = sim
-        .eventually("two ready addresses", 30, || async {
-            let ep = json_of(&sim, &["get", "endpoints", "shop"]).await;
-            (count(&ep["subsets"][0]["addresses"]) == 2).then_some(ep)
-        })
-        .await;
+    let ep = common::eventually("two ready addresses", || async {
+        let ep = sim.kubectl_json(&["get", "endpoints", "shop"]).await;
+        (count(&ep["subsets"][0]["addresses"]) == 2).then_some(ep)
+    })
+    .await;
     assert_eq!(
         ep["subsets"][0]["ports"],
         json!([{"name": "http", "port": 8080, "protocol": "TCP"}])
@@ -72,16 +64,14 @@ async fn endpoints_and_slices_follow_pod_readiness() {
     let get = sim.kubectl_ok(&["get", "endpoints", "shop"]).await;
     assert!(get.contains(":8080,") && get.contains(":8080"), "{get}");
 
-    let slices = json_of(
-        &sim,
-        &[
+    let slices = sim
+        .kubectl_json(&[
             "get",
             "endpointslices",
             "-l",
             "kubernetes.io/service-name=shop",
-        ],
-    )
-    .await;
+        ])
+        .await;
     let slice = &slices["items"][0];
     assert_eq!(count(&slices["items"]), 1);
     assert!(
@@ -99,7 +89,8 @@ async fn endpoints_and_slices_follow_pod_readiness() {
     assert_eq!(slice["ports"][0]["port"], 8080);
     assert_eq!(count(&slice["endpoints"]), 2);
 
-    // One pod stops being ready: it moves to notReadyAddresses.
+    // One pod's container crashes: it restarts and is not ready for 100
+    // simulated seconds, during which it is under notReadyAddresses.
     let victim = ep["subsets"][0]["addresses"][0]["targetRef"]["name"]
         .as_str()
         .unwrap()
@@ -108,44 +99,50 @@ async fn endpoints_and_slices_follow_pod_readiness() {
         .as_str()
         .unwrap()
         .to_string();
-    let pods: Api<Pod> = Api::namespaced(sim.client().await, "default");
-    let mut status =
-        serde_json::to_value(pods.get(&victim).await.unwrap()).unwrap()["status"].clone();
-    common::kubelet::set_ready(
-        &mut status,
-        false,
-        &sim.handle.store().clock().now_rfc3339(),
-    );
-    pods.patch_status(
-        &victim,
-        &PatchParams::default(),
-        &Patch::Merge(json!({ "status": status })),
-    )
-    .await
-    .unwrap();
-    let ep = sim
-        .eventually("the unready pod under notReadyAddresses", 30, || async {
-            let ep = json_of(&sim, &["get", "endpoints", "shop"]).await;
-            (count(&ep["subsets"][0]["addresses"]) == 1
-                && count(&ep["subsets"][0]["notReadyAddresses"]) == 1)
-                .then_some(ep)
-        })
-        .await;
-    assert_eq!(
-        ep["subsets"][0]["notReadyAddresses"][0]["ip"],
-        victim_ip.as_str()
-    );
-    let slices = json_of(
-        &sim,
-        &[
-            "get",
-            "endpointslices",
-            "-l",
-            "kubernetes.io/service-name=shop",
-        ],
+    let client = sim.client().await;
+    let ip = victim_ip.clone();
+    let unready_endpoints = common::watch_for(
+        Api::<Endpoints>::namespaced(client.clone(), "default"),
+        watcher::Config::default().fields("metadata.name=shop"),
+        "the unready pod under notReadyAddresses",
+        move |ep| {
+            let subsets = ep.subsets.clone().unwrap_or_default();
+            let ready = subsets
+                .iter()
+                .flat_map(|s| s.addresses.clone().unwrap_or_default())
+                .count();
+            let unready: Vec<String> = subsets
+                .iter()
+                .flat_map(|s| s.not_ready_addresses.clone().unwrap_or_default())
+                .map(|a| a.ip)
+                .collect();
+            ready == 1 && unready == [ip.clone()]
+        },
     )
     .await;
-    let endpoint = slices["items"][0]["endpoints"]
+    let ip = victim_ip.clone();
+    let unready_slice = common::watch_for(
+        Api::<EndpointSlice>::namespaced(client.clone(), "default"),
+        watcher::Config::default().labels("kubernetes.io/service-name=shop"),
+        "the unready endpoint in the slice",
+        move |slice| {
+            slice.endpoints.iter().flatten().any(|e| {
+                e.addresses == [ip.clone()]
+                    && e.conditions.as_ref().and_then(|c| c.ready) == Some(false)
+            })
+        },
+    )
+    .await;
+    let (code, body) = common::sim_api(
+        &client,
+        "POST",
+        &format!("/sim/v1/namespaces/default/pods/{victim}/crash"),
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    unready_endpoints.await.unwrap();
+    let slice = serde_json::to_value(unready_slice.await.unwrap()).unwrap();
+    let endpoint = slice["endpoints"]
         .as_array()
         .unwrap()
         .iter()
@@ -156,14 +153,19 @@ async fn endpoints_and_slices_follow_pod_readiness() {
         endpoint["conditions"],
         json!({"ready": false, "serving": false, "terminating": false})
     );
+    // Ready again after the delay: back under addresses.
+    common::eventually("the restarted pod ready again", || async {
+        let ep = sim.kubectl_json(&["get", "endpoints", "shop"]).await;
+        (count(&ep["subsets"][0]["addresses"]) == 2).then_some(())
+    })
+    .await;
 
     // The pod is deleted: its address goes, the replacement's comes.
     sim.kubectl_ok(&["delete", "pod", &victim]).await;
-    sim.eventually(
+    common::eventually(
         "the deleted pod's address gone, two ready again",
-        30,
         || async {
-            let ep = json_of(&sim, &["get", "endpoints", "shop"]).await;
+            let ep = sim.kubectl_json(&["get", "endpoints", "shop"]).await;
             let ips: Vec<&str> = ep["subsets"][0]["addresses"]
                 .as_array()
                 .map(|a| a.iter().map(|a| a["ip"].as_str().unwrap()).collect())
@@ -178,7 +180,7 @@ async fn endpoints_and_slices_follow_pod_readiness() {
 
     // Deleting the Service removes its Endpoints and slices.
     sim.kubectl_ok(&["delete", "service", "shop"]).await;
-    sim.eventually("endpoints gone", 30, || async {
+    common::eventually("endpoints gone", || async {
         let eps = sim
             .kubectl_ok(&["get", "endpoints,endpointslices", "-o", "name"])
             .await;
@@ -186,19 +188,10 @@ async fn endpoints_and_slices_follow_pod_readiness() {
     })
     .await;
 
-    let k = json_of(&sim, &["get", "endpoints", "kubernetes"]).await;
+    let k = sim.kubectl_json(&["get", "endpoints", "kubernetes"]).await;
     assert_eq!(k["subsets"][0]["addresses"][0]["ip"], "172.18.1.2");
     assert_eq!(k["subsets"][0]["ports"][0]["port"], 6443);
     sim.handle.shutdown().await;
-}
-
-/// Job pods succeed; everything else runs.
-fn fate(pod: &Value) -> Fate {
-    if pod["metadata"]["labels"]["job-name"].is_string() {
-        Fate::Succeed
-    } else {
-        Fate::Run
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -216,7 +209,6 @@ async fn the_seed_runs_the_demo_and_system_workloads() {
     ] {
         assert!(all.contains(expected), "{expected} missing:\n{all}");
     }
-    let _kubelet = sim.kubelet_with(fate).await;
     for workload in ["deployment/web", "statefulset/db"] {
         sim.kubectl_ok(&["rollout", "status", workload, "-n", "demo", "--timeout=60s"])
             .await;
@@ -248,17 +240,20 @@ async fn the_seed_runs_the_demo_and_system_workloads() {
             .any(|l| l.starts_with("deployment.apps/web") && l.contains("3/3")),
         "{all}"
     );
-    let proxy = json_of(&sim, &["get", "ds", "kube-proxy", "-n", "kube-system"]).await;
+    let proxy = sim
+        .kubectl_json(&["get", "ds", "kube-proxy", "-n", "kube-system"])
+        .await;
     assert_eq!(
         proxy["status"]["numberReady"], 4,
         "kube-proxy tolerates the control plane's taint"
     );
-    let web = sim
-        .eventually("web endpoints", 30, || async {
-            let ep = json_of(&sim, &["get", "endpoints", "web", "-n", "demo"]).await;
-            (count(&ep["subsets"][0]["addresses"]) == 3).then_some(ep)
-        })
-        .await;
+    let web = common::eventually("web endpoints", || async {
+        let ep = sim
+            .kubectl_json(&["get", "endpoints", "web", "-n", "demo"])
+            .await;
+        (count(&ep["subsets"][0]["addresses"]) == 3).then_some(ep)
+    })
+    .await;
     assert_eq!(web["subsets"][0]["ports"][0]["port"], 80);
     let pvcs = sim
         .kubectl_ok(&["get", "pvc", "-n", "demo", "-o", "name"])
@@ -281,7 +276,6 @@ async fn single_node_mode_has_the_same_demo() {
         ..SimConfig::default()
     })
     .await;
-    let _kubelet = sim.kubelet_with(fate).await;
     sim.kubectl_ok(&[
         "rollout",
         "status",

@@ -4,16 +4,15 @@
 //! relist or resume; errors come back as `Status` objects.
 
 mod common;
-mod node_side;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::*;
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod};
 use kube::api::{Api, PostParams, WatchEvent, WatchParams};
 use kube::runtime::{WatchStreamExt, reflector, watcher};
-use node_side::*;
 use serde_json::json;
 
 fn node_condition(node: &Node, ty: &str) -> Option<(String, Option<String>)> {

@@ -164,30 +164,36 @@ async fn get_prints_tables_and_every_output_format() {
         ])
         .await;
     assert_eq!(not.lines().count(), 3, "{not}");
-    let by_field = sim
-        .kubectl_ok(&[
+    // Every pod the field selector returns matches it, and the static pods
+    // are among them (the scheduler may put coredns and kube-proxy there too).
+    let selected = sim
+        .kubectl_json(&[
             "get",
             "pods",
             "-A",
             "--field-selector",
             "spec.nodeName=control-plane,status.phase=Running",
-            "-o",
-            "name",
         ])
         .await;
-    assert_eq!(by_field.lines().count(), 4);
+    let selected = selected["items"].as_array().unwrap();
+    assert!(
+        selected
+            .iter()
+            .all(|p| p["spec"]["nodeName"] == "control-plane" && p["status"]["phase"] == "Running"),
+        "{selected:?}"
+    );
+    let selected_names: Vec<&str> = selected
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap())
+        .collect();
+    for name in static_pods {
+        let name = name.trim_start_matches("pod/");
+        assert!(selected_names.contains(&name), "{name}: {selected_names:?}");
+    }
     let none = sim
-        .kubectl_ok(&[
-            "get",
-            "pods",
-            "-A",
-            "--field-selector",
-            "spec.nodeName=worker-1",
-            "-o",
-            "name",
-        ])
+        .kubectl_names(&["pods", "-A", "--field-selector", "spec.nodeName=worker-9"])
         .await;
-    assert!(none.trim().is_empty());
+    assert!(none.is_empty(), "{none:?}");
     let bad = sim
         .kubectl_err(&["get", "pods", "--field-selector", "spec.bogus=1"])
         .await;

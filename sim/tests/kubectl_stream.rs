@@ -158,14 +158,10 @@ async fn raw_post(sim: &common::TestSim, file: String) -> String {
     .await
 }
 
-async fn configmap_names(sim: &common::TestSim) -> String {
-    sim.kubectl_ok(&["get", "cm", "-A", "-o", "name"]).await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_api_errors_and_changes_nothing() {
     let sim = common::start().await;
-    let before = configmap_names(&sim).await;
+    let before = sim.kubectl_names(&["cm", "-A"]).await;
     let malformed = raw_post(&sim, sim.write("bad.json", "{\"metadata\": {\"name\": ")).await;
     assert!(
         malformed.contains("Error from server (BadRequest)")
@@ -249,7 +245,7 @@ async fn bad_input_gets_api_errors_and_changes_nothing() {
     );
 
     assert_eq!(
-        configmap_names(&sim).await,
+        sim.kubectl_names(&["cm", "-A"]).await,
         before,
         "no bad request changed stored state"
     );

@@ -361,11 +361,11 @@ async fn owner_with_dependents(sim: &common::TestSim, owner: &str) {
     }
 }
 
+/// Names of the ConfigMaps in `default` starting with `prefix`.
 async fn names(sim: &common::TestSim, prefix: &str) -> Vec<String> {
-    let out = sim
-        .kubectl_ok(&["get", "cm", "-n", "default", "-o", "name"])
-        .await;
-    out.lines()
+    sim.kubectl_names(&["cm", "-n", "default"])
+        .await
+        .into_iter()
         .map(|l| l.trim_start_matches("configmap/").to_string())
         .filter(|n| n.starts_with(prefix))
         .collect()

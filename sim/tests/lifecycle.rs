@@ -4,13 +4,12 @@
 //! in `kubectl describe`, and graceful deletion.
 
 mod common;
-mod node_side;
 
 use std::net::Ipv4Addr;
 
+use common::*;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::Api;
-use node_side::*;
 use serde_json::json;
 
 fn in_cidr(ip: &str, cidr: &str) -> bool {

@@ -3,11 +3,10 @@
 //! taint are respected, tolerations and requests are honoured.
 
 mod common;
-mod node_side;
 
+use common::*;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
-use node_side::*;
 use serde_json::json;
 
 fn node_of(pod: &Pod) -> Option<String> {

@@ -22,7 +22,7 @@ use tokio::task::JoinHandle;
 use crate::clock::Clock;
 use crate::store::Store;
 
-pub use seed::{running_pod_status, seed};
+pub use seed::seed;
 
 /// Size and shape of the simulated cluster.
 #[derive(Debug, Clone)]

@@ -148,7 +148,7 @@ fn create_node(
 }
 
 /// A `status` for a pod whose containers all run and are ready.
-pub fn running_pod_status(pod: &Value, host_ip: &str, pod_ip: &str, now: &str) -> Value {
+fn running_pod_status(pod: &Value, host_ip: &str, pod_ip: &str, now: &str) -> Value {
     let container_statuses: Vec<Value> = pod["spec"]["containers"]
         .as_array()
         .map(|cs| {

@@ -1,15 +1,30 @@
-//! Test support: a simulator on an ephemeral port with a kubeconfig, and a
-//! way to run the real kubectl against it with a fresh cache directory.
+//! Test support shared by every integration test: a simulator on an
+//! ephemeral port with a kubeconfig, the real kubectl run against it with a
+//! fresh cache directory, a kube-rs client, polling with a generous
+//! timeout, the `/sim/v1` fault API, and (in [`pods`]) pod helpers that
+//! wait on watches.
+//!
+//! Everything goes through the HTTP API, like a user's tools; nothing here
+//! stands in for a part of the simulator.
 
 #![allow(dead_code)]
 
-pub mod kubelet;
+pub mod pods;
 
 use std::path::PathBuf;
 use std::process::Output;
+use std::time::Duration;
 
+use serde_json::Value;
 use sim::cluster::ClusterConfig;
 use sim::{Sim, SimConfig, SimHandle};
+
+#[allow(unused_imports)]
+pub use pods::*;
+
+/// Long enough for a loaded 2-core machine; conditions normally hold in
+/// well under a few seconds.
+pub const TIMEOUT: Duration = Duration::from_secs(90);
 
 /// A running simulator and the files kubectl needs.
 pub struct TestSim {
@@ -18,7 +33,8 @@ pub struct TestSim {
     pub kubeconfig: PathBuf,
 }
 
-/// Starts a default three-worker simulator on 127.0.0.1:0.
+/// Starts a default three-worker simulator on 127.0.0.1:0 with a clock 20
+/// times faster than real time.
 pub async fn start() -> TestSim {
     start_with(SimConfig {
         clock_factor: 20.0,
@@ -40,6 +56,43 @@ pub async fn start_with(mut config: SimConfig) -> TestSim {
         handle,
         dir,
         kubeconfig,
+    }
+}
+
+/// Polls `check` (a read through the API) until it returns Some; panics
+/// after [`TIMEOUT`].
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Sends a request to the `/sim/v1` fault API; returns the status code and JSON body.
+pub async fn sim_api(client: &kube::Client, method: &str, path: &str) -> (u16, Value) {
+    let req = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .body(Vec::new())
+        .expect("request");
+    match client.request::<Value>(req).await {
+        Ok(v) => (200, v),
+        Err(kube::Error::Api(status)) => (
+            status.code,
+            serde_json::to_value(&status).expect("status serializes"),
+        ),
+        Err(e) => panic!("{method} {path}: {e}"),
     }
 }
 
@@ -88,47 +141,30 @@ impl TestSim {
         String::from_utf8(out.stderr).expect("utf-8")
     }
 
+    /// `kubectl ARGS -o json`, parsed.
+    pub async fn kubectl_json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["-o", "json"]);
+        serde_json::from_str(&self.kubectl_ok(&all).await).expect("kubectl prints JSON")
+    }
+
+    /// `kubectl get ARGS -o name`, one `kind/name` per entry.
+    pub async fn kubectl_names(&self, args: &[&str]) -> Vec<String> {
+        let mut all = vec!["get"];
+        all.extend(args);
+        all.extend(["-o", "name"]);
+        self.kubectl_ok(&all)
+            .await
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
     /// Writes a file into the test directory and returns its path.
     pub fn write(&self, name: &str, contents: &str) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, contents).expect("write file");
         path.to_string_lossy().into_owned()
-    }
-
-    /// A fake kubelet (see [`kubelet`]) running every pod.
-    pub async fn kubelet(&self) -> kubelet::FakeKubelet {
-        kubelet::start(self.client().await, self.handle.store().clock().clone())
-    }
-
-    /// A fake kubelet giving each pod the fate `fate` picks.
-    pub async fn kubelet_with(
-        &self,
-        fate: impl Fn(&serde_json::Value) -> kubelet::Fate + Send + Sync + 'static,
-    ) -> kubelet::FakeKubelet {
-        kubelet::start_with(
-            self.client().await,
-            self.handle.store().clock().clone(),
-            fate,
-        )
-    }
-
-    /// Polls `f` until it returns Some, failing after `secs` real seconds.
-    pub async fn eventually<T, F, Fut>(&self, what: &str, secs: u64, mut f: F) -> T
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Option<T>>,
-    {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-        loop {
-            if let Some(v) = f().await {
-                return v;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "timed out waiting for {what}"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
     }
 
     /// A kube-rs client for this simulator.
@@ -140,4 +176,48 @@ impl TestSim {
             .expect("config");
         kube::Client::try_from(config).expect("client")
     }
+}
+
+/// Starts watching `api` (list, then watch) and returns once the watch is
+/// established; the task resolves to the first version of an object for
+/// which `done` holds. Every version is seen, so short-lived states are
+/// not missed. The task panics after [`TIMEOUT`].
+pub async fn watch_for<K>(
+    api: kube::Api<K>,
+    config: kube::runtime::watcher::Config,
+    what: &str,
+    done: impl Fn(&K) -> bool + Send + Sync + 'static,
+) -> tokio::task::JoinHandle<K>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+{
+    use futures::StreamExt;
+    use kube::runtime::watcher;
+    let mut stream = watcher(api, config).boxed();
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let what = what.to_owned();
+    let task = tokio::spawn(async move {
+        let mut ready_tx = Some(ready_tx);
+        let found = tokio::time::timeout(TIMEOUT, async {
+            while let Some(event) = stream.next().await {
+                match event.expect("watch works") {
+                    watcher::Event::InitDone => {
+                        if let Some(tx) = ready_tx.take() {
+                            let _ = tx.send(());
+                        }
+                    }
+                    watcher::Event::Apply(o) | watcher::Event::InitApply(o) if done(&o) => {
+                        return o;
+                    }
+                    _ => {}
+                }
+            }
+            panic!("the watch ended before {what}");
+        })
+        .await;
+        found.unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+    });
+    // Dropped without a send if `done` held during the initial list.
+    let _ = ready_rx.await;
+    task
 }

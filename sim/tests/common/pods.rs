@@ -1,10 +1,6 @@
-//! Helpers shared by the node-side tests (scheduling, pod lifecycle,
-//! faults): create pods from JSON, wait on a watch for a pod state, read
-//! the STATUS column the server prints, call the `/sim/v1` fault API.
-
-#![allow(dead_code)]
-
-use std::time::Duration;
+//! Pod helpers: create pods from JSON, wait on a watch for a pod state,
+//! record the versions a watch delivers, read the STATUS column the server
+//! prints, list a pod's events.
 
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::{Event, Pod};
@@ -12,8 +8,7 @@ use kube::api::{Api, ListParams, PostParams};
 use kube::runtime::{WatchStreamExt, watcher};
 use serde_json::Value;
 
-/// Long enough for a loaded 2-core machine; conditions normally hold in well under a second.
-pub const TIMEOUT: Duration = Duration::from_secs(60);
+use super::TIMEOUT;
 
 /// Creates a pod from its JSON manifest.
 pub async fn create_pod(api: &Api<Pod>, manifest: Value) -> Pod {
@@ -63,26 +58,7 @@ pub async fn wait_pod(api: &Api<Pod>, name: &str, what: &str, done: impl Fn(&Pod
     watch_pod_until(api, name, what, |_| {}, done).await
 }
 
-/// Polls `check` (a read through the API) until it returns Some.
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The Ready condition's status.
+/// The status of the pod's condition `ty`.
 pub fn condition(pod: &Pod, ty: &str) -> Option<String> {
     pod.status
         .as_ref()?
@@ -104,23 +80,6 @@ pub async fn pod_events(client: &kube::Client, ns: &str, name: &str) -> Vec<(Str
         .into_iter()
         .map(|e| (e.reason.unwrap_or_default(), e.message.unwrap_or_default()))
         .collect()
-}
-
-/// Sends a request to the `/sim/v1` fault API; returns the status code and JSON body.
-pub async fn sim_api(client: &kube::Client, method: &str, path: &str) -> (u16, Value) {
-    let req = http::Request::builder()
-        .method(method)
-        .uri(path)
-        .body(Vec::new())
-        .expect("request");
-    match client.request::<Value>(req).await {
-        Ok(v) => (200, v),
-        Err(kube::Error::Api(status)) => (
-            status.code,
-            serde_json::to_value(&status).expect("status serializes"),
-        ),
-        Err(e) => panic!("{method} {path}: {e}"),
-    }
 }
 
 /// True if a stream of watch events ends within the timeout.
