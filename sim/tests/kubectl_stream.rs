@@ -299,3 +299,81 @@ spec:
     let gone = sim.kubectl_err(&["get", "widgets", "-n", "demo"]).await;
     assert!(gone.contains("doesn't have a resource type"), "{gone}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_previous_shows_the_last_crashed_instance() {
+    let sim = common::start().await;
+    // Each instance runs 12 simulated seconds: three lines, then the exit.
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crasher\n  annotations:\n    sim.pilothouse.dev/crash-loop: \"true\"\n    sim.pilothouse.dev/run-seconds: \"12\"\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n  - name: side\n    image: busybox:1.36\n";
+    sim.kubectl_ok(&["create", "-f", &sim.write("crasher.yaml", pod)])
+        .await;
+    common::eventually("a restart", || async {
+        let restarts = sim
+            .kubectl_ok(&[
+                "get",
+                "pod",
+                "crasher",
+                "-o",
+                "jsonpath={.status.containerStatuses[0].restartCount}",
+            ])
+            .await;
+        (restarts.parse::<i64>().unwrap_or(0) >= 1).then_some(())
+    })
+    .await;
+    let prev = sim
+        .kubectl_ok(&["logs", "crasher", "-c", "app", "-p"])
+        .await;
+    let lines: Vec<&str> = prev.lines().collect();
+    assert_eq!(lines.first(), Some(&"app: starting (pid 1)"), "{prev}");
+    assert_eq!(lines.last(), Some(&"app: exiting with code 1"), "{prev}");
+    // 12 s or a little more (the kubelet notes the exit when it wakes):
+    // lines at 0, 5 and 10 s at least.
+    assert!(lines.len() >= 4, "{prev}");
+    let tail = sim
+        .kubectl_ok(&["logs", "crasher", "-c", "side", "--previous", "--tail=1"])
+        .await;
+    assert_eq!(tail.trim(), "side: exiting with code 1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_for_a_pod_to_be_ready_then_deleted() {
+    let sim = common::start().await;
+    // Ready 60 simulated seconds after it starts; ignores SIGTERM, so a
+    // deletion takes its whole 200 s grace period.
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  annotations:\n    sim.pilothouse.dev/ready-after-seconds: \"60\"\n    sim.pilothouse.dev/ignore-sigterm: \"true\"\nspec:\n  terminationGracePeriodSeconds: 200\n  containers:\n  - name: web\n    image: nginx:1.27\n";
+    sim.kubectl_ok(&["create", "-f", &sim.write("slow.yaml", pod)])
+        .await;
+    let out = sim
+        .kubectl_ok(&["wait", "--for=condition=Ready", "pod/slow", "--timeout=90s"])
+        .await;
+    assert_eq!(out.trim(), "pod/slow condition met");
+    let status = sim.kubectl_json(&["get", "pod", "slow"]).await["status"].clone();
+    let started = status["containerStatuses"][0]["state"]["running"]["startedAt"]
+        .as_str()
+        .unwrap();
+    let ready_at = status["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "Ready")
+        .unwrap()["lastTransitionTime"]
+        .as_str()
+        .unwrap();
+    let secs = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().timestamp();
+    assert!(
+        secs(ready_at) - secs(started) >= 60,
+        "Ready at {ready_at}, started at {started}"
+    );
+
+    sim.kubectl_ok(&["delete", "pod", "slow", "--wait=false"])
+        .await;
+    let terminating = sim
+        .kubectl_ok(&["get", "pod", "slow", "--no-headers"])
+        .await;
+    assert!(terminating.contains("Terminating"), "{terminating}");
+    let out = sim
+        .kubectl_ok(&["wait", "--for=delete", "pod/slow", "--timeout=90s"])
+        .await;
+    assert!(out.contains("pod/slow condition met"), "{out}");
+    sim.kubectl_err(&["get", "pod", "slow"]).await;
+}

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::header::CONTENT_TYPE;
@@ -14,9 +14,7 @@ use serde_json::{Value, json};
 use super::encode::{self, IncludeObject, json_response, wants_table};
 use super::query::Query;
 use super::status::delete_success;
-use super::{
-    ApiError, ApiState, MAX_BODY_BYTES, RequestInfo, discovery, logs, openapi, scale, watch,
-};
+use super::{ApiError, ApiState, RequestInfo, discovery, logs, openapi, scale, watch};
 use crate::patch::PatchType;
 use crate::registry::ResourceType;
 use crate::store::{
@@ -59,15 +57,7 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
         info.verb.as_str(),
         "create" | "update" | "patch" | "delete" | "deletecollection"
     ) {
-        to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    413,
-                    "RequestEntityTooLarge",
-                    format!("Request entity too large: limit is {MAX_BODY_BYTES}"),
-                )
-            })?
+        super::body::read(req.into_body()).await?
     } else {
         bytes::Bytes::new()
     };

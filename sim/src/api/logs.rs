@@ -120,17 +120,20 @@ pub async fn serve(
         first = first.max(log.index_at(from));
     }
     let last = log.index_at(end);
-    if let Some(tail) = query.number("tailLines")?
-        && tail >= 0
-    {
-        first = first.max(last - tail);
+    // The exit line is the last line of a finished container's log, so it
+    // counts towards `tailLines`.
+    let exit = exit_code.filter(|_| finished.is_some());
+    let tail = query.number("tailLines")?.filter(|t| *t >= 0);
+    if let Some(tail) = tail {
+        let regular = if exit.is_some() { tail - 1 } else { tail };
+        first = first.max(last - regular.max(0));
     }
     let mut text = String::new();
     for i in first..last {
         text.push_str(&log.line(i));
     }
-    if let Some(code) = exit_code.filter(|_| finished.is_some())
-        && query.number("tailLines")? != Some(0)
+    if let Some(code) = exit
+        && tail != Some(0)
     {
         text.push_str(&log.exit_line(end, code));
     }

@@ -6,6 +6,7 @@
 //! everything today, and HTTPS, authentication, impersonation and RBAC slot
 //! in as layers around it without touching the handlers.
 
+mod body;
 pub mod discovery;
 mod encode;
 mod faults;

@@ -21,7 +21,7 @@ use super::util::{
 use crate::cluster::ClusterContext;
 use crate::cluster::events::{EventRecorder, EventType};
 use crate::registry::builtin::ids;
-use crate::store::{ListOptions, Store, StoreError, Target, WriteOptions};
+use crate::store::{ListOptions, Store, StoreError, StoredObject, Target, WriteOptions};
 
 /// Tolerations every daemon pod gets (upstream `AddOrUpdateDaemonPodTolerations`).
 const DEFAULT_TOLERATIONS: &[(&str, &str)] = &[
@@ -175,12 +175,9 @@ fn reconcile(
         return Ok(None);
     }
     let (_, hash) = update_revision(store, &ds)?;
-    let nodes: Vec<Value> = store
-        .list(&ids::nodes(), &ListOptions::default())?
-        .items
-        .iter()
-        .map(|n| n.value().clone())
-        .collect();
+    // Shared snapshots, not copies: with thousands of nodes a deep clone
+    // per reconcile dominated the DaemonSet controller.
+    let nodes = store.list(&ids::nodes(), &ListOptions::default())?.items;
     let pods = claim(store, &ids::pods(), &ds, &ds["spec"]["selector"])?;
     let mut by_node: HashMap<String, Vec<&Value>> = HashMap::new();
     for p in pods.iter().filter(|p| !is_terminating(p)) {
@@ -202,7 +199,7 @@ fn reconcile(
     let min_ready = int(&ds["spec"]["minReadySeconds"], 0);
     let now = store.clock().now();
     let mut eligible_nodes = Vec::new();
-    for node in &nodes {
+    for node in nodes.iter().map(|n| n.value()) {
         let node_name = node["metadata"]["name"]
             .as_str()
             .unwrap_or_default()
@@ -314,7 +311,7 @@ fn create_pod(
 fn write_status(
     store: &Store,
     ds: &Value,
-    nodes: &[Value],
+    nodes: &[Arc<StoredObject>],
     hash: &str,
     min_ready: i64,
 ) -> Result<Requeue, StoreError> {
@@ -322,20 +319,27 @@ fn write_status(
     let name = ds["metadata"]["name"].as_str().unwrap_or_default();
     let uid = ds["metadata"]["uid"].as_str().unwrap_or_default();
     let now = store.clock().now();
-    let pods: Vec<Value> = list_ns(store, &ids::pods(), ns)
+    let listed = list_ns(store, &ids::pods(), ns);
+    let pods: Vec<&Value> = listed
         .iter()
-        .map(|p| p.value().clone())
+        .map(|p| p.value())
         .filter(|p| super::util::controlled_by(p, uid) && !is_terminating(p))
         .collect();
+    // Grouped once: a scan of every pod per node is quadratic in the
+    // cluster size.
+    let mut by_node: HashMap<&str, Vec<&Value>> = HashMap::new();
+    for p in &pods {
+        by_node
+            .entry(target_node(p).unwrap_or_default())
+            .or_default()
+            .push(p);
+    }
     let spec = &ds["spec"]["template"]["spec"];
     let (mut desired, mut current, mut misscheduled, mut ready, mut available, mut updated) =
         (0, 0, 0, 0, 0, 0);
-    for node in nodes {
+    for node in nodes.iter().map(|n| n.value()) {
         let node_name = node["metadata"]["name"].as_str().unwrap_or_default();
-        let here: Vec<&Value> = pods
-            .iter()
-            .filter(|p| target_node(p) == Some(node_name))
-            .collect();
+        let here = by_node.get(node_name).map_or(&[][..], Vec::as_slice);
         if eligible(spec, node) {
             desired += 1;
             if let Some(p) = here.first() {

@@ -11,6 +11,7 @@ mod cronjob;
 mod daemonset;
 mod deployment;
 mod deployment_status;
+mod deployment_strategy;
 mod endpoints;
 mod endpointslice;
 mod job;

@@ -153,14 +153,36 @@ fn affinity_matches(spec: &Value, node: &Value) -> bool {
     }
 }
 
+/// Upstream NodeAffinity's PreFilter: when every required term names its
+/// nodes (`matchFields` `metadata.name In`, as DaemonSet pods do), only
+/// those nodes can fit, so only they need filtering. `None`: any node may.
+pub fn pinned_nodes(spec: &Value) -> Option<Vec<&str>> {
+    let terms = spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+        ["nodeSelectorTerms"]
+        .as_array()
+        .filter(|t| !t.is_empty())?;
+    let mut names = Vec::new();
+    for term in terms {
+        let pinned = term["matchFields"]
+            .as_array()?
+            .iter()
+            .find(|f| f["key"] == "metadata.name" && f["operator"] == "In")?;
+        names.extend(
+            pinned["values"]
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_str),
+        );
+    }
+    Some(names)
+}
+
 /// One node selector term: all its expressions and field requirements hold
 /// (an empty term matches nothing, like upstream).
 fn term_matches(term: &Value, node: &Value) -> bool {
-    let exprs = term["matchExpressions"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let fields = term["matchFields"].as_array().cloned().unwrap_or_default();
+    let none = Vec::new();
+    let exprs = term["matchExpressions"].as_array().unwrap_or(&none);
+    let fields = term["matchFields"].as_array().unwrap_or(&none);
     if exprs.is_empty() && fields.is_empty() {
         return false;
     }

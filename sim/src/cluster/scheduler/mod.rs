@@ -212,16 +212,12 @@ impl Scheduler {
             return Ok(());
         }
         let request = pod_requests(&v["spec"]);
-        let mut misfits = Vec::new();
-        let mut best: Vec<(&str, i64)> = Vec::new();
-        for (name, node) in &self.nodes {
-            let usage = self.usage.get(name).copied().unwrap_or_default();
-            let why = filters::check(v, request, node.value(), usage);
-            if why.is_empty() {
-                best.push((name, filters::score(request, node.value(), usage)));
-            } else {
-                misfits.push(why);
-            }
+        // Pinned pods (DaemonSets) are checked against their nodes only;
+        // all nodes are filtered when that fails, for the full FitError.
+        let pinned = filters::pinned_nodes(&v["spec"]);
+        let (mut best, mut misfits) = self.filter(v, request, pinned.as_deref());
+        if best.is_empty() && pinned.is_some() {
+            (best, misfits) = self.filter(v, request, None);
         }
         let top = best.iter().map(|(_, s)| *s).max();
         let candidates: Vec<&str> = best
@@ -243,6 +239,35 @@ impl Scheduler {
             // Gone, or bound by someone else meanwhile: the watch tells.
             Err(_) => Ok(()),
         }
+    }
+
+    /// Filters `only` (or every node) for `pod`: the feasible nodes with
+    /// their scores, and why each other node does not fit.
+    fn filter(
+        &self,
+        pod: &Value,
+        request: Resources,
+        only: Option<&[&str]>,
+    ) -> (Vec<(&str, i64)>, Vec<Vec<filters::Misfit>>) {
+        let nodes: Vec<(&String, &Arc<StoredObject>)> = match only {
+            Some(names) => names
+                .iter()
+                .filter_map(|n| self.nodes.get_key_value(*n))
+                .collect(),
+            None => self.nodes.iter().collect(),
+        };
+        let mut best = Vec::new();
+        let mut misfits = Vec::new();
+        for (name, node) in nodes {
+            let usage = self.usage.get(name).copied().unwrap_or_default();
+            let why = filters::check(pod, request, node.value(), usage);
+            if why.is_empty() {
+                best.push((name.as_str(), filters::score(request, node.value(), usage)));
+            } else {
+                misfits.push(why);
+            }
+        }
+        (best, misfits)
     }
 
     /// `pods/binding`: sets `spec.nodeName`, then PodScheduled=True.
