@@ -119,7 +119,7 @@ pub async fn serve(
         let from = end - chrono::Duration::seconds(since);
         first = first.max(log.index_at(from));
     }
-    let last = log.index_at(end);
+    let last = log.lines_until(end);
     // The exit line is the last line of a finished container's log, so it
     // counts towards `tailLines`.
     let exit = exit_code.filter(|_| finished.is_some());
@@ -216,12 +216,18 @@ struct ContainerLog {
 impl ContainerLog {
     /// Index of the first line written at or after `t` (line 0 at start).
     fn index_at(&self, t: DateTime<Utc>) -> i64 {
-        ((t - self.started).num_seconds().max(0) + LINE_EVERY_SECS - 1) / LINE_EVERY_SECS + 1
+        ((t - self.started).num_seconds().max(0) + LINE_EVERY_SECS - 1) / LINE_EVERY_SECS
+    }
+
+    /// How many lines were written up to and including `t` (never a line
+    /// from after `t`).
+    fn lines_until(&self, t: DateTime<Utc>) -> i64 {
+        (t - self.started).num_seconds().max(0) / LINE_EVERY_SECS + 1
     }
 
     /// Oldest line still kept when reading at `end`.
     fn first_index(&self, end: DateTime<Utc>) -> i64 {
-        (self.index_at(end) - MAX_LINES).max(0)
+        (self.lines_until(end) - MAX_LINES).max(0)
     }
 
     fn at(&self, i: i64) -> DateTime<Utc> {
@@ -256,5 +262,32 @@ impl ContainerLog {
         } else {
             format!("{msg}\n")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log() -> ContainerLog {
+        ContainerLog {
+            container: "app".into(),
+            started: DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            timestamps: false,
+        }
+    }
+
+    #[test]
+    fn a_container_that_ran_12_seconds_wrote_lines_at_0_5_and_10() {
+        let log = log();
+        let at = |s: i64| log.started + chrono::Duration::seconds(s);
+        assert_eq!(log.lines_until(at(12)), 3);
+        assert_eq!(log.lines_until(at(10)), 3);
+        assert_eq!(log.lines_until(at(0)), 1);
+        // --since reaching back to 7 s starts at the line written at 10 s.
+        assert_eq!(log.index_at(at(7)), 2);
+        assert_eq!(log.index_at(at(5)), 1);
     }
 }

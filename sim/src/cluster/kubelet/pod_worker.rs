@@ -368,9 +368,16 @@ impl PodRun {
         self.write()
     }
 
-    /// Marks a running container terminated with `code`.
+    /// Marks a running container terminated with `code` now.
     fn exit(&mut self, kind: Kind, i: usize, code: i64) {
-        let now = format_time(self.now());
+        self.exit_at(kind, i, code, self.now());
+    }
+
+    /// Marks a running container terminated with `code` at `at` (its planned
+    /// exit time, not when this worker woke up to notice it, so `finishedAt`
+    /// and the container's log do not depend on how loaded the host is).
+    fn exit_at(&mut self, kind: Kind, i: usize, code: i64, at: DateTime<Utc>) {
+        let now = format_time(at);
         let s = self.status_mut(kind, i);
         let started = s["state"]["running"]["startedAt"].clone();
         s["state"] = json!({"terminated": {
@@ -480,7 +487,7 @@ impl PodRun {
                     if at <= now {
                         match exit {
                             None => self.status_mut(Kind::App, i)["ready"] = json!(true),
-                            Some(code) => self.exit(Kind::App, i, code),
+                            Some(code) => self.exit_at(Kind::App, i, code, at),
                         }
                     } else {
                         next = Some(next.map_or(at, |n| n.min(at)));
