@@ -1,0 +1,285 @@
+//! The rows of one (cluster, kind), kept in memory with the indexes the
+//! pages need: ordered by namespace and name (the primary map) and by name
+//! alone, so the first page of 150,000 pods sorted by name is read off an
+//! index instead of sorting. Other sorts sort the filtered rows.
+//!
+//! A relist replaces the rows at once ([`RowCache::replace_all`]), which is
+//! how rows deleted while the watch was down disappear (no ghost rows), and
+//! keys are (namespace, name), so a row can never be there twice.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+
+use crate::query::{ListPage, ListQuery, SyncState};
+use crate::row::Row;
+use crate::selector::LabelSelector;
+
+/// (namespace or "", name).
+type Key = (String, String);
+
+/// The rows of one kind in one cluster.
+#[derive(Debug, Default)]
+pub struct RowCache {
+    rows: BTreeMap<Key, Arc<Row>>,
+    by_name: BTreeSet<(String, String)>,
+    generation: u64,
+}
+
+fn key_of(row: &Row) -> Key {
+    (row.namespace.clone().unwrap_or_default(), row.name.clone())
+}
+
+impl RowCache {
+    /// Adds or replaces `row`; returns whether anything changed.
+    pub fn upsert(&mut self, row: Row) -> bool {
+        let key = key_of(&row);
+        if let Some(old) = self.rows.get(&key)
+            && **old == row
+        {
+            return false;
+        }
+        self.by_name.insert((key.1.clone(), key.0.clone()));
+        self.rows.insert(key, Arc::new(row));
+        self.generation += 1;
+        true
+    }
+
+    /// Removes the row of `namespace`/`name`; returns whether it was there.
+    pub fn remove(&mut self, namespace: Option<&str>, name: &str) -> bool {
+        let key = (namespace.unwrap_or_default().to_owned(), name.to_owned());
+        let removed = self.rows.remove(&key).is_some();
+        if removed {
+            self.by_name.remove(&(key.1, key.0));
+            self.generation += 1;
+        }
+        removed
+    }
+
+    /// Replaces every row (after a list or relist).
+    pub fn replace_all(&mut self, rows: Vec<Row>) {
+        let mut fresh = RowCache {
+            generation: self.generation + 1,
+            ..RowCache::default()
+        };
+        for row in rows {
+            let key = key_of(&row);
+            fresh.by_name.insert((key.1.clone(), key.0.clone()));
+            // Reuse the old allocation when nothing changed, so views
+            // comparing by pointer or by value see no change.
+            let row = match self.rows.get(&key) {
+                Some(old) if **old == row => old.clone(),
+                _ => Arc::new(row),
+            };
+            fresh.rows.insert(key, row);
+        }
+        *self = fresh;
+    }
+
+    /// How many rows there are.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Bumped at every change.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// One row.
+    pub fn get(&self, namespace: Option<&str>, name: &str) -> Option<Arc<Row>> {
+        self.rows
+            .get(&(namespace.unwrap_or_default().to_owned(), name.to_owned()))
+            .cloned()
+    }
+
+    /// Every row, in namespace/name order (for Overview counts and
+    /// related-object lookups).
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Row>> {
+        self.rows.values()
+    }
+
+    /// The namespaces that hold at least one row.
+    pub fn namespaces(&self) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for (ns, _) in self.rows.keys() {
+            if seen.last() != Some(ns) {
+                seen.push(ns.clone());
+            }
+        }
+        seen
+    }
+
+    /// Answers `query` with the rows `visible` allows (the caller's
+    /// authorisation, asked once per namespace).
+    pub fn query(
+        &self,
+        query: &ListQuery,
+        selector: &LabelSelector,
+        sync: SyncState,
+        visible: &mut dyn FnMut(Option<&str>) -> bool,
+    ) -> ListPage {
+        let needle = query.filter.trim().to_lowercase();
+        let mut allowed = NamespaceMemo::default();
+        let mut keep = |row: &Arc<Row>| {
+            (needle.is_empty() || row.name.to_lowercase().contains(&needle))
+                && selector.matches(&row.labels)
+                && allowed.check(row.namespace.as_deref(), visible)
+        };
+        let (offset, size) = (query.offset, query.page_size());
+        let (rows, total) = if query.sorted_by_name() {
+            let ordered: Box<dyn Iterator<Item = &Arc<Row>>> = match &query.namespace {
+                Some(ns) => self.in_namespace(ns, query.sort.descending),
+                None => self.by_name_order(query.sort.descending),
+            };
+            page_of(ordered.filter(|r| keep(r)), offset, size)
+        } else {
+            let mut matching: Vec<&Arc<Row>> = match &query.namespace {
+                Some(ns) => self.in_namespace(ns, false).filter(|r| keep(r)).collect(),
+                None => self.rows.values().filter(|r| keep(r)).collect(),
+            };
+            let column = query.sort.column.as_str();
+            matching.sort_by(|a, b| {
+                let ord = compare(a, b, column).then_with(|| a.name.cmp(&b.name));
+                if query.sort.descending {
+                    ord.reverse()
+                } else {
+                    ord
+                }
+            });
+            let total = matching.len();
+            let rows = matching
+                .into_iter()
+                .skip(offset)
+                .take(size)
+                .cloned()
+                .collect();
+            (rows, total)
+        };
+        ListPage {
+            rows,
+            total,
+            offset,
+            sync,
+            generation: self.generation,
+        }
+    }
+
+    fn in_namespace<'a>(
+        &'a self,
+        namespace: &str,
+        descending: bool,
+    ) -> Box<dyn Iterator<Item = &'a Arc<Row>> + 'a> {
+        let start = (namespace.to_owned(), String::new());
+        let ns = namespace.to_owned();
+        let range = self
+            .rows
+            .range(start..)
+            .take_while(move |((n, _), _)| *n == ns)
+            .map(|(_, row)| row);
+        if descending {
+            Box::new(range.collect::<Vec<_>>().into_iter().rev())
+        } else {
+            Box::new(range)
+        }
+    }
+
+    fn by_name_order<'a>(
+        &'a self,
+        descending: bool,
+    ) -> Box<dyn Iterator<Item = &'a Arc<Row>> + 'a> {
+        let lookup =
+            move |(name, ns): &(String, String)| self.rows.get(&(ns.clone(), name.clone()));
+        if descending {
+            Box::new(self.by_name.iter().rev().filter_map(lookup))
+        } else {
+            Box::new(self.by_name.iter().filter_map(lookup))
+        }
+    }
+}
+
+/// Counts all matches but keeps only one page of them.
+fn page_of<'a>(
+    rows: impl Iterator<Item = &'a Arc<Row>>,
+    offset: usize,
+    size: usize,
+) -> (Vec<Arc<Row>>, usize) {
+    let mut page = Vec::with_capacity(size.min(64));
+    let mut total = 0;
+    for row in rows {
+        if total >= offset && page.len() < size {
+            page.push(row.clone());
+        }
+        total += 1;
+    }
+    (page, total)
+}
+
+/// Orders two rows by a column: name, namespace, age, status, or a cell
+/// (numerically when both cells are numbers).
+fn compare(a: &Row, b: &Row, column: &str) -> Ordering {
+    match column {
+        "namespace" => a.namespace.cmp(&b.namespace),
+        // Youngest first reads as "age ascending", as kubectl's AGE does.
+        "age" => b.created.cmp(&a.created),
+        "status" => a.status.cmp(&b.status),
+        "node" => a.node.cmp(&b.node),
+        _ => {
+            let index = column
+                .strip_prefix("cell:")
+                .and_then(|i| i.parse::<usize>().ok());
+            match index {
+                Some(i) => compare_cells(a.cells.get(i), b.cells.get(i)),
+                None => Ordering::Equal,
+            }
+        }
+    }
+}
+
+fn compare_cells(a: Option<&crate::row::Cell>, b: Option<&crate::row::Cell>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => match (a.number, b.number) {
+            (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+            _ => a.text.cmp(&b.text),
+        },
+        (a, b) => a.is_some().cmp(&b.is_some()),
+    }
+}
+
+/// Remembers the authorisation answer per namespace within one query.
+#[derive(Default)]
+struct NamespaceMemo {
+    allowed: HashSet<String>,
+    denied: HashSet<String>,
+}
+
+impl NamespaceMemo {
+    fn check(
+        &mut self,
+        namespace: Option<&str>,
+        visible: &mut dyn FnMut(Option<&str>) -> bool,
+    ) -> bool {
+        let key = namespace.unwrap_or_default();
+        if self.allowed.contains(key) {
+            return true;
+        }
+        if self.denied.contains(key) {
+            return false;
+        }
+        let ok = visible(namespace);
+        if ok {
+            self.allowed.insert(key.to_owned());
+        } else {
+            self.denied.insert(key.to_owned());
+        }
+        ok
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,160 @@
+use super::*;
+use crate::query::Sort;
+
+fn row(ns: &str, name: &str, created: i64, app: &str) -> Row {
+    Row {
+        uid: format!("{ns}/{name}"),
+        namespace: Some(ns.into()),
+        name: name.into(),
+        created: Some(created),
+        labels: [("app".to_string(), app.to_string())].into(),
+        ..Row::default()
+    }
+}
+
+fn names(page: &ListPage) -> Vec<String> {
+    page.rows.iter().map(|r| r.name.clone()).collect()
+}
+
+fn query(cache: &RowCache, q: &ListQuery) -> ListPage {
+    let selector = LabelSelector::parse(&q.selector).unwrap();
+    cache.query(q, &selector, SyncState::Synced, &mut |_| true)
+}
+
+fn sample() -> RowCache {
+    let mut cache = RowCache::default();
+    cache.replace_all(vec![
+        row("b", "web-2", 30, "web"),
+        row("a", "web-1", 10, "web"),
+        row("a", "db-0", 20, "db"),
+        row("c", "alpha", 40, "tools"),
+    ]);
+    cache
+}
+
+#[test]
+fn sorted_by_name_across_namespaces_with_a_total() {
+    let cache = sample();
+    let page = query(
+        &cache,
+        &ListQuery {
+            limit: 2,
+            ..ListQuery::default()
+        },
+    );
+    assert_eq!(names(&page), ["alpha", "db-0"]);
+    assert_eq!(page.total, 4);
+    let next = query(
+        &cache,
+        &ListQuery {
+            limit: 2,
+            offset: 2,
+            ..ListQuery::default()
+        },
+    );
+    assert_eq!(names(&next), ["web-1", "web-2"]);
+    let desc = query(
+        &cache,
+        &ListQuery {
+            sort: Sort::parse("-name"),
+            ..ListQuery::default()
+        },
+    );
+    assert_eq!(names(&desc), ["web-2", "web-1", "db-0", "alpha"]);
+}
+
+#[test]
+fn namespace_filter_and_selector_narrow_the_list() {
+    let cache = sample();
+    let in_a = query(
+        &cache,
+        &ListQuery {
+            namespace: Some("a".into()),
+            ..ListQuery::default()
+        },
+    );
+    assert_eq!(names(&in_a), ["db-0", "web-1"]);
+    let fragment = query(
+        &cache,
+        &ListQuery {
+            filter: "WEB".into(),
+            ..ListQuery::default()
+        },
+    );
+    assert_eq!(names(&fragment), ["web-1", "web-2"]);
+    let labelled = query(
+        &cache,
+        &ListQuery {
+            selector: "app in (db,tools)".into(),
+            ..ListQuery::default()
+        },
+    );
+    assert_eq!(names(&labelled), ["alpha", "db-0"]);
+    assert_eq!(labelled.total, 2);
+}
+
+#[test]
+fn sort_by_age_puts_the_youngest_first() {
+    let cache = sample();
+    let page = query(
+        &cache,
+        &ListQuery {
+            sort: Sort::parse("age"),
+            ..ListQuery::default()
+        },
+    );
+    assert_eq!(names(&page), ["alpha", "web-2", "db-0", "web-1"]);
+    let oldest = query(
+        &cache,
+        &ListQuery {
+            sort: Sort::parse("-age"),
+            ..ListQuery::default()
+        },
+    );
+    assert_eq!(names(&oldest), ["web-1", "db-0", "web-2", "alpha"]);
+}
+
+#[test]
+fn a_relist_drops_ghosts_and_never_duplicates() {
+    let mut cache = sample();
+    cache.upsert(row("a", "web-1", 10, "web-v2"));
+    assert_eq!(cache.len(), 4, "an update replaces, never adds");
+    cache.replace_all(vec![row("a", "web-1", 10, "web"), row("d", "new", 50, "x")]);
+    let all = query(&cache, &ListQuery::default());
+    assert_eq!(names(&all), ["new", "web-1"]);
+    assert_eq!(all.total, 2);
+    assert!(cache.remove(Some("a"), "web-1"));
+    assert!(!cache.remove(Some("a"), "web-1"));
+    assert_eq!(names(&query(&cache, &ListQuery::default())), ["new"]);
+}
+
+#[test]
+fn an_unchanged_row_does_not_bump_the_generation() {
+    let mut cache = sample();
+    let before = cache.generation();
+    assert!(!cache.upsert(row("a", "web-1", 10, "web")));
+    assert_eq!(cache.generation(), before);
+    assert!(cache.upsert(row("a", "web-1", 11, "web")));
+    assert!(cache.generation() > before);
+}
+
+#[test]
+fn rows_of_namespaces_the_caller_may_not_see_are_never_returned() {
+    let cache = sample();
+    let selector = LabelSelector::default();
+    let mut asked = Vec::new();
+    let page = cache.query(
+        &ListQuery::default(),
+        &selector,
+        SyncState::Synced,
+        &mut |ns| {
+            asked.push(ns.map(str::to_owned));
+            ns == Some("a")
+        },
+    );
+    assert_eq!(names(&page), ["db-0", "web-1"]);
+    assert_eq!(page.total, 2, "the total counts only visible rows");
+    asked.sort();
+    asked.dedup();
+    assert_eq!(asked.len(), 3, "asked once per namespace: {asked:?}");
+}
