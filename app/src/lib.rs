@@ -6,6 +6,7 @@
 
 pub mod components;
 pub mod i18n;
+pub mod live;
 pub mod pages;
 pub mod server_fns;
 pub mod session;

@@ -54,6 +54,9 @@ pub struct ServeConfig {
         default_value_t = 5
     )]
     pub login_attempts_per_minute: usize,
+
+    #[command(flatten)]
+    pub clusters: crate::clusters::ClusterOptions,
 }
 
 /// Human-readable or one JSON object per line.

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod clusters;
 pub mod config;
 pub mod data_dir;
 pub mod db;

@@ -73,6 +73,10 @@ pub async fn prepare(
             Duration::from_secs(60),
         )),
         config: Arc::new(config),
+        // No cluster until `serve` connects them (`clusters::connect`);
+        // tests give their own.
+        gateway: gateway::Gateway::start(Vec::new(), gateway::GatewayOptions::default()),
+        session_store: session_store.clone(),
         audit: AuditLog::new(pool.clone()),
         users,
         pool,

@@ -21,6 +21,10 @@ pub struct AppState {
     pub users: UserStore,
     pub audit: AuditLog,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Clusters, their shared watches and the one authorisation function.
+    pub gateway: Arc<gateway::Gateway>,
+    /// The session rows, for live streams to check their session still lives.
+    pub session_store: tower_sessions_sqlx_store::SqliteStore,
     /// Set once migrations have run; `/readyz` reports it.
     pub ready: Arc<AtomicBool>,
 }

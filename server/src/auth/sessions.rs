@@ -48,3 +48,10 @@ pub fn layer(
         .with_always_save(true)
         .with_expiry(Expiry::OnInactivity(Duration::minutes(idle_minutes)))
 }
+
+/// Whether the session `id` still exists and has not expired: a live
+/// stream asks this, so signing out or expiring ends it.
+pub async fn is_live(store: &SqliteStore, id: &tower_sessions::session::Id) -> bool {
+    use tower_sessions::SessionStore;
+    matches!(store.load(id).await, Ok(Some(record)) if record.expiry_date > tower_sessions::cookie::time::OffsetDateTime::now_utc())
+}

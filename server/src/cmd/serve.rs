@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use server::accounts::bootstrap::{ADMIN_USERNAME, Bootstrap};
 use server::config::ServeConfig;
-use server::{startup, telemetry, web};
+use server::{clusters, startup, telemetry, web};
 
 /// Flags of `pilothouse serve`.
 #[derive(Debug, clap::Parser)]
@@ -21,7 +21,20 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     telemetry::init(&config.log_level, config.log_format);
     let listen = config.listen;
     let admin_password = std::env::var("PILOTHOUSE_ADMIN_PASSWORD").ok();
-    let prepared = startup::prepare(config, admin_password).await?;
+    let cluster_options = config.clusters.clone();
+    let data_dir = config.data_dir.clone();
+    let mut prepared = startup::prepare(config, admin_password).await?;
+    let clusters = clusters::connect(&cluster_options, &data_dir).await?;
+    prepared.state.gateway = clusters.gateway.clone();
+    if let Some(embedded) = &clusters.embedded {
+        println!(
+            "The embedded cluster serves the Kubernetes API on {}",
+            embedded.url()
+        );
+        if let Some(path) = embedded.kubeconfig_path() {
+            println!("  kubectl --kubeconfig {} get pods -A", path.display());
+        }
+    }
 
     if let Bootstrap::CreatedWithGeneratedPassword(password) = &prepared.bootstrap {
         println!("================================================================");
@@ -44,6 +57,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    if let Some(embedded) = clusters.embedded {
+        embedded.shutdown().await;
+    }
     tracing::info!("pilothouse stopped");
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! The HTTP router: the Leptos app and its server functions, the login
 //! handlers, health checks, and the middleware every request goes through.
 
+mod api;
 mod health;
+mod metrics;
 mod security_headers;
 mod settings;
+mod stream;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +55,9 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
     let app = Router::new()
         .route("/login", post(handlers::login))
         .route("/logout", post(handlers::logout))
+        .merge(api::routes())
+        .route(app::live::protocol::STREAM_PATH, get(stream::open))
+        .route("/metrics", get(metrics::metrics))
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
