@@ -18,10 +18,14 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
+    path,
 };
 
 use crate::components::layout::AppLayout;
 use crate::i18n::Locale;
+use crate::pages::cluster::{
+    detail::ObjectPage, kinds::KindsPage, list::KindListPage, overview::OverviewPage,
+};
 use crate::pages::{
     home::HomePage, login::LoginPage, not_found::NotFound, section::Section, section::SectionPage,
 };
@@ -81,12 +85,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=LoginPage />
                     <ParentRoute path=StaticSegment("") view=AppLayout>
                         <Route path=StaticSegment("") view=HomePage />
-                        <Route path=StaticSegment("overview") view=|| view! { <SectionPage section=Section::Overview /> } />
-                        <Route path=StaticSegment("topology") view=|| view! { <SectionPage section=Section::Topology /> } />
-                        <Route path=StaticSegment("workloads") view=|| view! { <SectionPage section=Section::Workloads /> } />
-                        <Route path=StaticSegment("network") view=|| view! { <SectionPage section=Section::Network /> } />
-                        <Route path=StaticSegment("config") view=|| view! { <SectionPage section=Section::Config /> } />
-                        <Route path=StaticSegment("storage") view=|| view! { <SectionPage section=Section::Storage /> } />
+                        <Route path=path!("/c/:cluster/overview") view=OverviewPage />
+                        <Route path=path!("/c/:cluster/topology") view=|| view! { <SectionPage section=Section::Topology /> } />
+                        <Route path=path!("/c/:cluster/kinds") view=KindsPage />
+                        <Route path=path!("/c/:cluster/k/:kind") view=KindListPage />
+                        <Route path=path!("/c/:cluster/k/:kind/:namespace/:name") view=ObjectPage />
                         <Route path=StaticSegment("access") view=|| view! { <SectionPage section=Section::Access /> } />
                         <Route path=StaticSegment("audit") view=|| view! { <SectionPage section=Section::Audit /> } />
                     </ParentRoute>

@@ -44,6 +44,8 @@ pub trait UserSettings: Send + Sync + 'static {
 #[derive(Clone)]
 pub struct AppServices {
     pub settings: Arc<dyn UserSettings>,
+    /// Clusters, their caches and the one authorisation function.
+    pub gateway: Arc<gateway::Gateway>,
 }
 
 /// The user of the current request, or an error when there is none. Server

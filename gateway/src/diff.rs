@@ -135,6 +135,27 @@ mod tests {
     }
 
     #[test]
+    fn applying_the_diffs_gives_the_same_page_as_the_server() {
+        let (a, b, c) = (row("a", "Running"), row("b", "Pending"), row("c", "Running"));
+        let mut sent = SentPage::default();
+        let mut shown: Vec<Row> = Vec::new();
+        let pages = [
+            vec![a.clone(), b.clone()],
+            vec![a.clone(), row("b", "Running")],
+            vec![c.clone(), a.clone()],
+            vec![],
+            vec![b.clone()],
+        ];
+        for page in pages {
+            if let Some(diff) = sent.advance(&page, page.len(), SyncState::Synced) {
+                apply(&mut shown, &diff);
+            }
+            let expected: Vec<Row> = page.iter().map(|r| (**r).clone()).collect();
+            assert_eq!(shown, expected);
+        }
+    }
+
+    #[test]
     fn a_new_total_or_sync_state_is_sent_even_with_the_same_rows() {
         let a = row("a", "Running");
         let mut sent = SentPage::new(&[a.clone()], 1, SyncState::Syncing);
@@ -142,4 +163,22 @@ mod tests {
         assert!(diff.is_empty());
         assert_eq!((diff.total, diff.sync), (5, SyncState::Synced));
     }
+}
+
+/// Applies `diff` to the rows a page shows (the browser's side of
+/// [`SentPage::advance`]): removed rows go, upserted rows replace theirs or
+/// join, and the order follows the diff's when it has one.
+pub fn apply(rows: &mut Vec<Row>, diff: &PageDiff) {
+    let order: Vec<String> = match &diff.order {
+        Some(order) => order.clone(),
+        None => rows.iter().map(|r| r.uid.clone()).collect(),
+    };
+    let mut by_uid: HashMap<String, Row> = rows.drain(..).map(|r| (r.uid.clone(), r)).collect();
+    for uid in &diff.removes {
+        by_uid.remove(uid);
+    }
+    for row in &diff.upserts {
+        by_uid.insert(row.uid.clone(), row.clone());
+    }
+    *rows = order.iter().filter_map(|uid| by_uid.remove(uid)).collect();
 }

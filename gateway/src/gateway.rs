@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kube::api::{Api, DynamicObject};
-use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Subject, Verb, authorize};
 use crate::cluster::{Cluster, ClusterSpec};
+use crate::detail::ObjectView;
 use crate::error::GatewayError;
 use crate::kind::KindInfo;
 use crate::live::LiveList;
@@ -48,19 +48,6 @@ pub struct KindList {
     pub kind: KindInfo,
     pub columns: Vec<Column>,
     pub page: ListPage,
-}
-
-/// A whole object for its detail page, and what relates to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ObjectView {
-    pub kind: KindInfo,
-    /// The object without managedFields, Secret values redacted.
-    pub object: serde_json::Value,
-    /// The same as YAML.
-    pub yaml: String,
-    /// Its row (status, health, cells), when its kind is cached.
-    pub row: Option<Row>,
-    pub columns: Vec<Column>,
 }
 
 /// Clusters and their shared watches.

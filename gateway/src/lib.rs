@@ -9,6 +9,7 @@
 //! (rows, kinds, queries, diffs, cluster states), which the browser's
 //! WebAssembly shares with the server.
 
+pub mod detail;
 pub mod diff;
 pub mod kind;
 pub mod overview;
@@ -36,6 +37,8 @@ pub mod metrics;
 #[cfg(feature = "runtime")]
 pub mod object;
 #[cfg(feature = "runtime")]
+pub mod relations;
+#[cfg(feature = "runtime")]
 pub mod rows;
 #[cfg(feature = "runtime")]
 pub mod selector;
@@ -49,4 +52,4 @@ pub use authz::{Subject, authorize};
 #[cfg(feature = "runtime")]
 pub use error::GatewayError;
 #[cfg(feature = "runtime")]
-pub use gateway::{Gateway, GatewayOptions, KindList, ObjectView};
+pub use gateway::{Gateway, GatewayOptions, KindList};

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+use gateway::status::ClusterSummary;
+
+use super::cluster_picker::ClusterPicker;
 use super::preferences::{LanguageSwitch, ThemeToggle};
 use crate::i18n::Key;
 use crate::session::UserView;
@@ -9,7 +12,7 @@ use crate::tr;
 
 /// The header of signed-in pages.
 #[component]
-pub fn AppHeader() -> impl IntoView {
+pub fn AppHeader(clusters: Vec<ClusterSummary>, current: Signal<Option<String>>) -> impl IntoView {
     let user = use_context::<Option<UserView>>().flatten();
     let username = user.map(|u| u.username).unwrap_or_default();
     view! {
@@ -18,10 +21,7 @@ pub fn AppHeader() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"⎈"</span>
                 <span class="brand-name">{tr(Key::AppName)}</span>
             </a>
-            <div class="cluster-picker" role="group" aria-label=tr(Key::ClusterPickerLabel)>
-                <span class="cluster-picker-label">{tr(Key::ClusterPickerLabel)}</span>
-                <span class="cluster-picker-value" data-testid="cluster-picker">{tr(Key::NoClusterConnected)}</span>
-            </div>
+            <ClusterPicker clusters=clusters current=current />
             <div class="topbar-tools">
                 <LanguageSwitch />
                 <ThemeToggle />

@@ -1,34 +1,33 @@
-//! The home page of a signed-in user.
+//! The home page: straight to the first cluster's Overview; without any
+//! cluster, a word on how to add one.
 
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
 
 use crate::i18n::Key;
-use crate::pages::section::Section;
+use crate::pages::cluster::overview_path;
+use crate::server_fns::cluster::list_clusters;
 use crate::tr;
 
-/// Welcome text and a card per section.
+/// `/`.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let clusters = Resource::new(|| (), |_| list_clusters());
     view! {
-        <section class="page home" data-testid="home">
-            <h1>{tr(Key::HomeTitle)}</h1>
-            <p class="lead">{tr(Key::HomeIntro)}</p>
-            <p class="notice">{tr(Key::HomeNextSteps)}</p>
-            <ul class="cards">
-                {Section::ALL
-                    .into_iter()
-                    .map(|section| {
-                        view! {
-                            <li class="card">
-                                <a href=section.path()>
-                                    <h2>{tr(section.title())}</h2>
-                                    <p>{tr(section.intro())}</p>
-                                </a>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </section>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match clusters.await.ok().and_then(|c| c.into_iter().next()) {
+                    Some(first) => view! { <Redirect path=overview_path(&first.name) /> }.into_any(),
+                    None => view! {
+                        <section class="page home" data-testid="home">
+                            <h1>{tr(Key::HomeTitle)}</h1>
+                            <p class="lead">{tr(Key::HomeIntro)}</p>
+                            <p class="notice">{tr(Key::NoClusters)}</p>
+                        </section>
+                    }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

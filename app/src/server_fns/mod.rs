@@ -2,3 +2,4 @@
 //! change. Each checks the session itself (see `ssr::require_user`).
 
 pub mod preferences;
+pub mod cluster;

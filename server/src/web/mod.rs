@@ -42,6 +42,7 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
     let routes = generate_route_list(App);
     let services = AppServices {
         settings: Arc::new(settings::SqliteSettings::new(state.pool.clone())),
+        gateway: state.gateway.clone(),
     };
 
     let session_layer = sessions::layer(
