@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use super::fields::{clip, condition, str_of, text_cell, unix_of};
+use super::fields::{MAX_CELL_CHARS, clip, condition, str_of, text_cell, unix_of};
 use super::jsonpath;
 use crate::kind::{KindInfo, PrinterColumn};
 use crate::row::{Cell, Column, Health, Row};
@@ -96,7 +96,28 @@ fn scalar(value: &Value) -> String {
     match value {
         Value::String(s) => clip(s),
         Value::Null => String::new(),
-        // Objects and arrays are cut before printing, as they may be large.
-        other => clip(&other.to_string()),
+        other => clip(&bounded_json(other)),
     }
+}
+
+/// `value` as JSON, stopping a little past what a cell keeps: a column
+/// pointing at a whole spec must not print all of it for every row.
+fn bounded_json(value: &Value) -> String {
+    struct Bounded(Vec<u8>);
+    impl std::io::Write for Bounded {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() > MAX_CELL_CHARS * 4 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            self.0.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Bounded(Vec::new());
+    // An error only means the bound was reached; what was written stays.
+    let _ = serde_json::to_writer(&mut out, value);
+    String::from_utf8_lossy(&out.0).into_owned()
 }

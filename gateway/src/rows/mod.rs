@@ -88,6 +88,9 @@ pub const COLUMN_IDS: &[&str] = &[
     "memory",
 ];
 
+/// Real objects have a handful of conditions; a row keeps at most this many.
+const MAX_CONDITIONS: usize = 32;
+
 /// The families of kinds with a projection of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Family {
@@ -201,6 +204,7 @@ pub fn common(object: &Value) -> Row {
             .map(|conditions| {
                 conditions
                     .iter()
+                    .take(MAX_CONDITIONS)
                     .map(|c| Condition {
                         type_: text(&c["type"]),
                         status: text(&c["status"]),

@@ -44,6 +44,7 @@ const FAILING_REASONS: &[&str] = &[
     "Unknown",
 ];
 
+/// READY, STATUS, RESTARTS, IP, NODE, and the pod's cpu and memory requests.
 pub fn columns() -> Vec<Column> {
     super::fields::builtin_columns(&[
         ("ready", true),
@@ -56,6 +57,8 @@ pub fn columns() -> Vec<Column> {
     ])
 }
 
+/// Fills a pod's cells, status, health, node and requests; `now` judges
+/// how long a running pod has not been ready.
 pub fn project(pod: &Value, row: &mut Row, now: DateTime<Utc>) {
     let summary = summarize(pod);
     let resources = requests(&pod["spec"]);

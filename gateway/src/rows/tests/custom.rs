@@ -154,3 +154,13 @@ fn jsonpath_subset() {
     assert!(find(&doc, &parse(".a[9].b").unwrap()).is_empty());
     assert!(find(&doc, &parse(".s.t[0]").unwrap()).is_empty());
 }
+
+#[test]
+fn a_column_pointing_at_a_whole_spec_is_cut() {
+    let mut kind = KindInfo::builtin("example.com", "v1", "widgets", "Widget", true);
+    kind.printer_columns = vec![printer("Spec", ".spec", "string", 0)];
+    let items: Vec<_> = (0..100_000).map(|i| json!({"n": i})).collect();
+    let row = project_at(&kind, &json!({"spec": {"items": items}}), now());
+    assert!(row.cells[0].text.starts_with("{\"items\":[{\"n\":0}"));
+    assert!(row.cells[0].text.len() < 400);
+}

@@ -40,6 +40,7 @@ fn hostile_objects() -> Vec<Value> {
                "status": {"phase": huge, "reason": huge,
                           "containerStatuses": [{"state": {"waiting": {"reason": huge}}}],
                           "nodeInfo": {"kubeletVersion": huge}}}),
+        json!({"status": {"conditions": vec![json!({"type": "Ready", "status": "True"}); 10_000]}}),
         json!({"subsets": [{"addresses": many, "ports": [{"port": 1}, {"port": 2}]}],
                "endpoints": [{"addresses": vec![huge.split_at(100).0; 20_000]}],
                "spec": {"rules": many, "ports": many, "externalIPs": vec!["1.2.3.4"; 10_000], "type": "LoadBalancer"}}),
