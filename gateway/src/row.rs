@@ -68,6 +68,13 @@ pub struct Resources {
 pub struct Cell {
     pub text: String,
     pub number: Option<f64>,
+    /// A time that runs on (Unix seconds): the cell reads as the time since
+    /// then (`5m`, as kubectl's ages), which the UI works out as it shows
+    /// the cell, since a cached row is not projected again as time passes.
+    /// Set for a CRD's `date` columns, an Event's last seen, a CronJob's
+    /// last schedule and a running Job's duration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<i64>,
 }
 
 impl Cell {
@@ -76,6 +83,7 @@ impl Cell {
         Self {
             text: text.into(),
             number: None,
+            since: None,
         }
     }
 
@@ -84,6 +92,20 @@ impl Cell {
         Self {
             text: text.into(),
             number: Some(number),
+            since: None,
+        }
+    }
+
+    /// A cell that reads as the time since `unix_seconds` and sorts by it;
+    /// its text is the instant in RFC 3339, for exports and no-script pages.
+    pub fn since(unix_seconds: i64) -> Self {
+        let text = chrono::DateTime::from_timestamp(unix_seconds, 0)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default();
+        Self {
+            text,
+            number: Some(unix_seconds as f64),
+            since: Some(unix_seconds),
         }
     }
 }

@@ -1,0 +1,233 @@
+//! Workloads: Deployment, ReplicaSet, StatefulSet, DaemonSet, Job and
+//! CronJob, with the counts `kubectl get` prints for each (upstream
+//! `printDeployment`, `printReplicaSet`, `printStatefulSet`,
+//! `printDaemonSet`, `printJob`, `printCronJob`), the label selector that
+//! finds their pods, and a health that compares what is with what is
+//! wanted: short of it is a Warning, or Progressing while a rollout runs.
+
+use serde_json::Value;
+
+use super::fields::{
+    bool_of, condition, condition_true, count_cell, human_duration, int_of, list_of, or_none,
+    ratio_cell, str_of, string_map, text_cell, unix_of,
+};
+use crate::row::{Cell, Column, Health, Row};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
+}
+
+/// The replica counts of a workload, read once.
+struct Counts {
+    desired: i64,
+    ready: i64,
+    available: i64,
+    updated: i64,
+    current: i64,
+}
+
+impl Workload {
+    pub fn of(group: &str, kind: &str) -> Option<Self> {
+        Some(match (group, kind) {
+            ("apps", "Deployment") => Self::Deployment,
+            ("apps", "ReplicaSet") => Self::ReplicaSet,
+            ("apps", "StatefulSet") => Self::StatefulSet,
+            ("apps", "DaemonSet") => Self::DaemonSet,
+            ("batch", "Job") => Self::Job,
+            ("batch", "CronJob") => Self::CronJob,
+            _ => return None,
+        })
+    }
+
+    pub fn columns(self) -> Vec<Column> {
+        let ids: &[(&str, bool)] = match self {
+            Self::Deployment => &[("ready", true), ("up_to_date", true), ("available", true)],
+            Self::ReplicaSet => &[("desired", true), ("current", true), ("ready", true)],
+            Self::StatefulSet => &[("ready", true)],
+            Self::DaemonSet => &[
+                ("desired", true),
+                ("current", true),
+                ("ready", true),
+                ("up_to_date", true),
+                ("available", true),
+                ("node_selector", false),
+            ],
+            Self::Job => &[("status", false), ("completions", true), ("duration", true)],
+            Self::CronJob => &[
+                ("schedule", false),
+                ("timezone", false),
+                ("suspend", false),
+                ("active", true),
+                ("last_schedule", true),
+            ],
+        };
+        super::fields::builtin_columns(ids)
+    }
+
+    pub fn project(self, object: &Value, row: &mut Row) {
+        row.selector = string_map(&object["spec"]["selector"]["matchLabels"]);
+        match self {
+            Self::Job => return job(object, row),
+            Self::CronJob => return cron_job(object, row),
+            _ => {}
+        }
+        let counts = self.counts(object);
+        row.cells = match self {
+            Self::Deployment => vec![
+                ratio_cell(counts.ready, counts.desired),
+                count_cell(counts.updated),
+                count_cell(counts.available),
+            ],
+            Self::ReplicaSet => vec![
+                count_cell(counts.desired),
+                count_cell(counts.current),
+                count_cell(counts.ready),
+            ],
+            Self::StatefulSet => vec![ratio_cell(counts.ready, counts.desired)],
+            _ => vec![
+                count_cell(counts.desired),
+                count_cell(counts.current),
+                count_cell(counts.ready),
+                count_cell(counts.updated),
+                count_cell(counts.available),
+                or_none(&selector_text(
+                    &object["spec"]["template"]["spec"]["nodeSelector"],
+                )),
+            ],
+        };
+        row.status = format!("{}/{}", counts.ready, counts.desired);
+        row.health = self.health(object, &counts);
+    }
+
+    fn counts(self, object: &Value) -> Counts {
+        let (spec, status) = (&object["spec"], &object["status"]);
+        // spec.replicas defaults to 1 (a scaled-to-zero object says 0).
+        let replicas = spec["replicas"].as_i64().unwrap_or(1);
+        match self {
+            Self::DaemonSet => Counts {
+                desired: int_of(&status["desiredNumberScheduled"]),
+                ready: int_of(&status["numberReady"]),
+                available: int_of(&status["numberAvailable"]),
+                updated: int_of(&status["updatedNumberScheduled"]),
+                current: int_of(&status["currentNumberScheduled"]),
+            },
+            _ => Counts {
+                desired: replicas,
+                ready: int_of(&status["readyReplicas"]),
+                available: int_of(&status["availableReplicas"]),
+                updated: int_of(&status["updatedReplicas"]),
+                current: int_of(&status["replicas"]),
+            },
+        }
+    }
+
+    fn health(self, object: &Value, c: &Counts) -> Health {
+        let conditions = &object["status"]["conditions"];
+        if condition(conditions, "Progressing")
+            .is_some_and(|p| str_of(&p["reason"]) == "ProgressDeadlineExceeded")
+        {
+            return Health::Error;
+        }
+        let stale = int_of(&object["status"]["observedGeneration"])
+            < int_of(&object["metadata"]["generation"]);
+        let rolling = stale
+            || match self {
+                Self::Deployment | Self::DaemonSet => c.updated < c.desired,
+                Self::StatefulSet => {
+                    c.updated < c.desired
+                        || str_of(&object["status"]["currentRevision"])
+                            != str_of(&object["status"]["updateRevision"])
+                }
+                _ => false,
+            }
+            // Old pods still going away after a scale-down or rollout.
+            || c.current > c.desired;
+        let settled = c.ready >= c.desired
+            && (self == Self::ReplicaSet || self == Self::StatefulSet || c.available >= c.desired);
+        match (settled, rolling) {
+            (true, false) => Health::Ok,
+            (_, true) => Health::Progressing,
+            (false, false) => Health::Warning,
+        }
+    }
+}
+
+/// A Job: STATUS, COMPLETIONS and DURATION.
+fn job(job: &Value, row: &mut Row) {
+    let (spec, status) = (&job["spec"], &job["status"]);
+    let conditions = &status["conditions"];
+    let succeeded = int_of(&status["succeeded"]);
+    let completions = match spec["completions"].as_i64() {
+        Some(wanted) => format!("{succeeded}/{wanted}"),
+        None => match int_of(&spec["parallelism"]) {
+            p if p > 1 => format!("{succeeded}/1 of {p}"),
+            _ => format!("{succeeded}/1"),
+        },
+    };
+    let (start, end) = (
+        unix_of(&status["startTime"]),
+        unix_of(&status["completionTime"]),
+    );
+    let duration = match (start, end) {
+        (None, _) => Cell::default(),
+        (Some(start), None) => Cell::since(start),
+        (Some(start), Some(end)) => Cell::number((end - start) as f64, human_duration(end - start)),
+    };
+    let (text, health) = if condition_true(conditions, "Complete") {
+        ("Complete", Health::Ok)
+    } else if condition_true(conditions, "Failed") {
+        ("Failed", Health::Error)
+    } else if !job["metadata"]["deletionTimestamp"].is_null() {
+        ("Terminating", Health::Progressing)
+    } else if condition_true(conditions, "Suspended") {
+        ("Suspended", Health::Neutral)
+    } else if condition_true(conditions, "FailureTarget") {
+        ("FailureTarget", Health::Error)
+    } else if condition_true(conditions, "SuccessCriteriaMet") {
+        ("SuccessCriteriaMet", Health::Ok)
+    } else {
+        ("Running", Health::Progressing)
+    };
+    row.cells = vec![
+        Cell::text(text),
+        Cell::number(succeeded as f64, completions),
+        duration,
+    ];
+    row.status = text.to_owned();
+    row.health = health;
+}
+
+/// A CronJob: SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE.
+fn cron_job(cron: &Value, row: &mut Row) {
+    let (spec, status) = (&cron["spec"], &cron["status"]);
+    let suspended = bool_of(&spec["suspend"]);
+    row.cells = vec![
+        text_cell(str_of(&spec["schedule"])),
+        or_none(str_of(&spec["timeZone"])),
+        Cell::text(if suspended { "True" } else { "False" }),
+        count_cell(list_of(&status["active"]).len() as i64),
+        unix_of(&status["lastScheduleTime"]).map_or_else(|| Cell::text("<none>"), Cell::since),
+    ];
+    row.status = if suspended { "Suspended" } else { "Scheduled" }.to_owned();
+    row.health = if suspended {
+        Health::Neutral
+    } else {
+        Health::Ok
+    };
+}
+
+/// `a=b,c=d`, as kubectl prints a node selector.
+fn selector_text(map: &Value) -> String {
+    string_map(map)
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
