@@ -96,7 +96,10 @@ fn Conditions(row: Row) -> impl IntoView {
                     <tbody>
                         {row.conditions
                             .into_iter()
-                            .map(|c| view! { <tr data-condition=c.type_.clone()><td>{c.type_}</td><td>{c.status}</td><td>{c.reason}</td></tr> })
+                            .map(|c| {
+                                let type_ = c.type_.clone();
+                                view! { <tr data-condition=type_><td>{c.type_}</td><td>{c.status}</td><td>{c.reason}</td></tr> }
+                            })
                             .collect_view()}
                     </tbody>
                 </table>
