@@ -7,14 +7,16 @@
 
 use serde_json::Value;
 
-use super::fields::{clip, clip_to, count_cell, int_of, str_of, text_cell, unix_of};
+use super::fields::{
+    builtin_columns, clip, clip_to, count_cell, int_of, str_of, text_cell, unix_of,
+};
 use crate::row::{Cell, Column, Health, ObjectRef, Row};
 
 /// How much of a message a row keeps.
 const MESSAGE_CHARS: usize = 300;
 
 pub fn columns() -> Vec<Column> {
-    super::fields::builtin_columns(&[
+    builtin_columns(&[
         ("type", false),
         ("reason", false),
         ("object", false),

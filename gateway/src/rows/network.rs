@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::fields::{
-    clip, int_of, list_of, list_with_more, or_none, str_of, string_map, text_cell,
+    builtin_columns, clip, int_of, list_of, list_with_more, or_none, str_of, string_map, text_cell,
 };
 use crate::row::{Column, Health, Row};
 
@@ -35,7 +35,7 @@ impl Network {
     }
 
     pub fn columns(self) -> Vec<Column> {
-        super::fields::builtin_columns(match self {
+        builtin_columns(match self {
             Self::Service => &[
                 ("type", false),
                 ("cluster_ip", false),

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::fields::{access_modes, bool_of, clip, or_none, str_of, text_cell};
+use super::fields::{access_modes, bool_of, builtin_columns, clip, or_none, str_of, text_cell};
 use super::quantity::units_of;
 use crate::row::{Cell, Column, Health, Row};
 
@@ -57,7 +57,7 @@ impl Storage {
                 ("default", false),
             ],
         };
-        super::fields::builtin_columns(ids)
+        builtin_columns(ids)
     }
 
     pub fn project(self, object: &Value, row: &mut Row) {

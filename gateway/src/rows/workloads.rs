@@ -8,8 +8,8 @@
 use serde_json::Value;
 
 use super::fields::{
-    bool_of, condition, condition_true, count_cell, human_duration, int_of, list_of, or_none,
-    ratio_cell, str_of, string_map, text_cell, unix_of,
+    bool_of, builtin_columns, condition, condition_true, count_cell, human_duration, int_of,
+    list_of, or_none, ratio_cell, str_of, string_map, text_cell, unix_of,
 };
 use crate::row::{Cell, Column, Health, Row};
 
@@ -67,7 +67,7 @@ impl Workload {
                 ("last_schedule", true),
             ],
         };
-        super::fields::builtin_columns(ids)
+        builtin_columns(ids)
     }
 
     pub fn project(self, object: &Value, row: &mut Row) {
@@ -176,7 +176,11 @@ fn job(job: &Value, row: &mut Row) {
     );
     let duration = match (start, end) {
         (None, _) => Cell::default(),
-        (Some(start), None) => Cell::since(start),
+        // Still running: the time since it started, sorted with none.
+        (Some(start), None) => Cell {
+            number: None,
+            ..Cell::since(start)
+        },
         (Some(start), Some(end)) => Cell::number((end - start) as f64, human_duration(end - start)),
     };
     let (text, health) = if condition_true(conditions, "Complete") {

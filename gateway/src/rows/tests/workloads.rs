@@ -117,7 +117,11 @@ fn jobs() {
     );
     let row = project_as("batch", "Job", &running);
     assert_eq!(texts(&row)[..2], ["Running", "0/1 of 4"]);
-    assert_eq!(row.cells[2], Cell::since(unix("2026-12-02T02:00:00Z")));
+    assert_eq!(row.cells[2].since, Some(unix("2026-12-02T02:00:00Z")));
+    assert_eq!(
+        row.cells[2].number, None,
+        "seconds of a duration, not an instant"
+    );
     assert_eq!(row.health, Health::Progressing);
 
     let failed = job(
