@@ -194,10 +194,6 @@ fn ready_health(any: bool) -> Health {
 
 fn ingress(ingress: &Value, row: &mut Row) {
     let spec = &ingress["spec"];
-    let hosts = list_of(&spec["rules"])
-        .iter()
-        .map(|r| str_of(&r["host"]))
-        .filter(|h| !h.is_empty());
     let address = load_balancer(&ingress["status"]["loadBalancer"]).join(",");
     let ports = if list_of(&spec["tls"]).is_empty() {
         "80"
@@ -206,7 +202,7 @@ fn ingress(ingress: &Value, row: &mut Row) {
     };
     row.cells = vec![
         or_none(str_of(&spec["ingressClassName"])),
-        text_cell(&list_with_more(hosts, 3, "*")),
+        text_cell(&hosts(list_of(&spec["rules"]))),
         text_cell(&address),
         text_cell(ports),
     ];
@@ -215,4 +211,27 @@ fn ingress(ingress: &Value, row: &mut Row) {
     } else {
         Health::Ok
     };
+}
+
+/// HOSTS: the first three hosts of the rules; the `+ N more...` counts
+/// every rule past the third, host or not (upstream `formatHosts`).
+fn hosts(rules: &[Value]) -> String {
+    const MAX: usize = 3;
+    let mut shown = Vec::new();
+    let mut more = false;
+    for rule in rules {
+        if shown.len() == MAX {
+            more = true;
+            break;
+        }
+        match str_of(&rule["host"]) {
+            "" => {}
+            host => shown.push(clip(host)),
+        }
+    }
+    match (shown.is_empty(), more) {
+        (true, _) => "*".to_owned(),
+        (false, true) => format!("{} + {} more...", shown.join(","), rules.len() - MAX),
+        (false, false) => shown.join(","),
+    }
 }

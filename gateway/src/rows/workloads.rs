@@ -107,8 +107,9 @@ impl Workload {
 
     fn counts(self, object: &Value) -> Counts {
         let (spec, status) = (&object["spec"], &object["status"]);
-        // spec.replicas defaults to 1 (a scaled-to-zero object says 0).
-        let replicas = spec["replicas"].as_i64().unwrap_or(1);
+        // The API server stores spec.replicas defaulted (to 1), so a
+        // missing one is read as Go reads it: 0.
+        let replicas = int_of(&spec["replicas"]);
         match self {
             Self::DaemonSet => Counts {
                 desired: int_of(&status["desiredNumberScheduled"]),
@@ -214,7 +215,12 @@ fn cron_job(cron: &Value, row: &mut Row) {
     row.cells = vec![
         text_cell(str_of(&spec["schedule"])),
         or_none(str_of(&spec["timeZone"])),
-        Cell::text(if suspended { "True" } else { "False" }),
+        // Upstream printBoolPtr: an unset pointer reads <unset>.
+        Cell::text(match spec["suspend"].as_bool() {
+            Some(true) => "True",
+            Some(false) => "False",
+            None => "<unset>",
+        }),
         count_cell(list_of(&status["active"]).len() as i64),
         unix_of(&status["lastScheduleTime"]).map_or_else(|| Cell::text("<none>"), Cell::since),
     ];

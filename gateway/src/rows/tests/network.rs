@@ -127,7 +127,7 @@ fn ingresses() {
         texts(&row),
         [
             "nginx",
-            "shop.example.com,api.example.com,a.example.com + 1 more...",
+            "shop.example.com,api.example.com,a.example.com + 2 more...",
             "203.0.113.10",
             "80, 443"
         ]
