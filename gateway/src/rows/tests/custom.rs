@@ -20,7 +20,12 @@ fn printer(name: &str, path: &str, type_: &str, priority: i32) -> PrinterColumn 
 fn certificates() -> KindInfo {
     let mut kind = KindInfo::builtin("cert-manager.io", "v1", "certificates", "Certificate", true);
     kind.printer_columns = vec![
-        printer("Ready", ".status.conditions[0].status", "string", 0),
+        printer(
+            "Ready",
+            ".status.conditions[?(@.type==\"Ready\")].status",
+            "string",
+            0,
+        ),
         printer("Secret", ".spec.secretName", "string", 0),
         printer("Hosts", ".spec.dnsNames[*]", "string", 0),
         printer("Replicas", ".status.replicas", "integer", 0),
@@ -139,7 +144,9 @@ fn jsonpath_subset() {
     assert_eq!(parse(".a\\.b"), Some(vec![field("a.b")]));
     for unsupported in [
         "..a",
-        ".a[?(@.type==\"Ready\")].status",
+        ".a[?(@.x > 1)]",
+        ".a[?(@type)]",
+        ".a[?(@.x==Ready)]",
         "a",
         ".a[",
         ".a[x]",
@@ -153,6 +160,18 @@ fn jsonpath_subset() {
     assert_eq!(find(&doc, &parse(".a[-1].c").unwrap()), [&json!(3)]);
     assert!(find(&doc, &parse(".a[9].b").unwrap()).is_empty());
     assert!(find(&doc, &parse(".s.t[0]").unwrap()).is_empty());
+
+    let conditions = json!({"status": {"conditions": [
+        {"type": "Synced", "status": "True", "observedGeneration": 3},
+        {"type": "Ready", "status": "False", "message": "waiting"}]}});
+    let ready = parse(".status.conditions[?(@.type==\"Ready\")].status").unwrap();
+    assert_eq!(find(&conditions, &ready), [&json!("False")]);
+    let not_ready = parse("{.status.conditions[?(@.type != 'Ready')].type}").unwrap();
+    assert_eq!(find(&conditions, &not_ready), [&json!("Synced")]);
+    let numbered = parse(".status.conditions[?(@.observedGeneration==3)].type").unwrap();
+    assert_eq!(find(&conditions, &numbered), [&json!("Synced")]);
+    let present = parse(".status.conditions[?(@.message)].type").unwrap();
+    assert_eq!(find(&conditions, &present), [&json!("Ready")]);
 }
 
 #[test]

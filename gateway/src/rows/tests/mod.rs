@@ -4,6 +4,7 @@
 mod config;
 mod custom;
 mod events;
+mod fields;
 mod hostile;
 mod network;
 mod nodes;
