@@ -1,7 +1,8 @@
 //! Workloads: Deployment, ReplicaSet, StatefulSet, DaemonSet, Job and
-//! CronJob, with the counts `kubectl get` prints for each (upstream
-//! `printDeployment`, `printReplicaSet`, `printStatefulSet`,
-//! `printDaemonSet`, `printJob`, `printCronJob`), the label selector that
+//! CronJob, and the PodDisruptionBudget that guards them, with the counts
+//! `kubectl get` prints for each (upstream `printDeployment`,
+//! `printReplicaSet`, `printStatefulSet`, `printDaemonSet`, `printJob`,
+//! `printCronJob`, `printPodDisruptionBudget`), the label selector that
 //! finds their pods, and a health that compares what is with what is
 //! wanted: short of it is a Warning, or Progressing while a rollout runs.
 
@@ -21,6 +22,7 @@ pub enum Workload {
     DaemonSet,
     Job,
     CronJob,
+    DisruptionBudget,
 }
 
 /// The replica counts of a workload, read once.
@@ -41,6 +43,7 @@ impl Workload {
             ("apps", "DaemonSet") => Self::DaemonSet,
             ("batch", "Job") => Self::Job,
             ("batch", "CronJob") => Self::CronJob,
+            ("policy", "PodDisruptionBudget") => Self::DisruptionBudget,
             _ => return None,
         })
     }
@@ -59,6 +62,11 @@ impl Workload {
                 ("node_selector", false),
             ],
             Self::Job => &[("status", false), ("completions", true), ("duration", true)],
+            Self::DisruptionBudget => &[
+                ("min_available", false),
+                ("max_unavailable", false),
+                ("allowed_disruptions", true),
+            ],
             Self::CronJob => &[
                 ("schedule", false),
                 ("timezone", false),
@@ -75,6 +83,7 @@ impl Workload {
         match self {
             Self::Job => return job(object, row),
             Self::CronJob => return cron_job(object, row),
+            Self::DisruptionBudget => return disruption_budget(object, row),
             _ => {}
         }
         let counts = self.counts(object);
@@ -240,4 +249,30 @@ fn selector_text(map: &Value) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// A PodDisruptionBudget: MIN AVAILABLE, MAX UNAVAILABLE (`2`, `50%`, or
+/// `N/A` when unset) and ALLOWED DISRUPTIONS. One that allows none while
+/// short of healthy pods blocks node drains: a Warning.
+fn disruption_budget(pdb: &Value, row: &mut Row) {
+    let (spec, status) = (&pdb["spec"], &pdb["status"]);
+    let int_or_percent = |value: &Value| match value {
+        Value::Number(n) => Cell::text(n.to_string()),
+        Value::String(s) => text_cell(s),
+        _ => Cell::text("N/A"),
+    };
+    let allowed = int_of(&status["disruptionsAllowed"]);
+    row.cells = vec![
+        int_or_percent(&spec["minAvailable"]),
+        int_or_percent(&spec["maxUnavailable"]),
+        count_cell(allowed),
+    ];
+    row.status = allowed.to_string();
+    row.health = if allowed > 0 {
+        Health::Ok
+    } else if int_of(&status["currentHealthy"]) < int_of(&status["desiredHealthy"]) {
+        Health::Warning
+    } else {
+        Health::Neutral
+    };
 }

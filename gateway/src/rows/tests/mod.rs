@@ -110,6 +110,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("apps", "DaemonSet"),
     ("batch", "Job"),
     ("batch", "CronJob"),
+    ("policy", "PodDisruptionBudget"),
     ("", "Service"),
     ("", "Endpoints"),
     ("discovery.k8s.io", "EndpointSlice"),

@@ -160,3 +160,24 @@ fn cron_jobs() {
     assert_eq!(texts(&row), ["@daily", "<none>", "True", "0", "<none>"]);
     assert_eq!(row.health, Health::Neutral);
 }
+
+#[test]
+fn disruption_budgets() {
+    let pdb = json!({
+        "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}},
+        "status": {"disruptionsAllowed": 1, "currentHealthy": 3, "desiredHealthy": 2, "expectedPods": 3}
+    });
+    let row = project_as("policy", "PodDisruptionBudget", &pdb);
+    assert_eq!(
+        (texts(&row), row.health),
+        (vec!["2", "N/A", "1"], Health::Ok)
+    );
+    assert_eq!(row.selector.unwrap()["app"], "web");
+    let blocking = json!({"spec": {"maxUnavailable": "25%"},
+                          "status": {"disruptionsAllowed": 0, "currentHealthy": 1, "desiredHealthy": 2}});
+    let row = project_as("policy", "PodDisruptionBudget", &blocking);
+    assert_eq!(
+        (texts(&row), row.health),
+        (vec!["N/A", "25%", "0"], Health::Warning)
+    );
+}
