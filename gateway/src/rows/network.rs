@@ -161,8 +161,18 @@ fn endpoints(endpoints: &Value, row: &mut Row) {
             }
         }
     }
-    row.health = ready_health(!addresses.is_empty());
-    row.cells = vec![text_cell(&list_with_more(&addresses, 3, "<none>"))];
+    let subsets = list_of(&endpoints["subsets"]);
+    let unready = subsets
+        .iter()
+        .any(|s| !list_of(&s["notReadyAddresses"]).is_empty());
+    // Pods behind the Service, none of them ready: it serves nothing.
+    row.health = match (addresses.is_empty(), unready) {
+        (true, true) => Health::Warning,
+        (empty, _) => ready_health(!empty),
+    };
+    // Upstream prints <none> only without subsets; empty ones print "".
+    let empty = if subsets.is_empty() { "<none>" } else { "" };
+    row.cells = vec![text_cell(&list_with_more(&addresses, 3, empty))];
 }
 
 fn endpoint_slice(slice: &Value, row: &mut Row) {
