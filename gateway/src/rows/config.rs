@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::fields::{count_cell, text_cell};
+use super::fields::{builtin_columns, count_cell, str_of, text_cell};
 use crate::row::{Column, Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,7 @@ impl Config {
     }
 
     pub fn columns(self) -> Vec<Column> {
-        super::fields::builtin_columns(match self {
+        builtin_columns(match self {
             Self::ConfigMap => &[("data", true)],
             Self::Secret => &[("type", false), ("data", true)],
         })
@@ -36,9 +36,9 @@ impl Config {
                 row.cells = vec![count_cell(keys("data") + keys("binaryData"))];
             }
             Self::Secret => {
-                let type_ = object["type"].as_str().unwrap_or("Opaque");
+                // The API server defaults an unset type to Opaque.
                 row.cells = vec![
-                    text_cell(type_),
+                    text_cell(str_of(&object["type"])),
                     count_cell(keys("data") + keys("stringData")),
                 ];
             }

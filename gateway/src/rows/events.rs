@@ -7,14 +7,16 @@
 
 use serde_json::Value;
 
-use super::fields::{clip, clip_to, count_cell, int_of, str_of, text_cell, unix_of};
+use super::fields::{
+    builtin_columns, clip, clip_to, count_cell, int_of, str_of, text_cell, unix_of,
+};
 use crate::row::{Cell, Column, Health, ObjectRef, Row};
 
 /// How much of a message a row keeps.
 const MESSAGE_CHARS: usize = 300;
 
 pub fn columns() -> Vec<Column> {
-    super::fields::builtin_columns(&[
+    builtin_columns(&[
         ("type", false),
         ("reason", false),
         ("object", false),
@@ -64,13 +66,13 @@ pub fn project(event: &Value, row: &mut Row) {
     row.cells = vec![
         text_cell(type_),
         text_cell(str_of(&event["reason"])),
-        text_cell(&format!("{}/{}", subject.kind.to_lowercase(), subject.name)),
+        text_cell(&object_text(&subject)),
         Cell::text(clip_to(
             str_of(either(event, &["note", "message"])),
             MESSAGE_CHARS,
         )),
         count_cell(count),
-        last.map_or_else(Cell::default, Cell::since),
+        last.map_or_else(|| Cell::text("<unknown>"), Cell::since),
     ];
     row.health = if type_ == "Warning" {
         Health::Warning
@@ -79,4 +81,15 @@ pub fn project(event: &Value, row: &mut Row) {
     };
     row.status = clip_to(type_, 64);
     row.subject = Some(subject);
+}
+
+/// OBJECT: `pod/web-1`, or the kind alone for an event about no one
+/// object in particular.
+fn object_text(subject: &ObjectRef) -> String {
+    let kind = subject.kind.to_lowercase();
+    if subject.name.is_empty() {
+        kind
+    } else {
+        format!("{kind}/{}", subject.name)
+    }
 }

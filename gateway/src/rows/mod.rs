@@ -17,8 +17,8 @@
 mod config;
 mod custom;
 mod events;
-pub mod fields;
-pub mod jsonpath;
+mod fields;
+mod jsonpath;
 mod namespaces;
 mod network;
 mod nodes;
@@ -29,6 +29,10 @@ mod workloads;
 
 #[cfg(test)]
 mod tests;
+
+/// kubectl's ages and durations (`45s`, `5m3s`, `2d4h`), for showing a
+/// [`Cell::since`](crate::row::Cell::since) cell as time passes.
+pub use fields::human_duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -59,6 +63,9 @@ pub const COLUMN_IDS: &[&str] = &[
     "suspend",
     "active",
     "last_schedule",
+    "min_available",
+    "max_unavailable",
+    "allowed_disruptions",
     "type",
     "cluster_ip",
     "external_ip",

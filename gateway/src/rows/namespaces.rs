@@ -2,11 +2,11 @@
 
 use serde_json::Value;
 
-use super::fields::{str_of, text_cell};
+use super::fields::{builtin_columns, str_of, text_cell};
 use crate::row::{Column, Health, Row};
 
 pub fn columns() -> Vec<Column> {
-    super::fields::builtin_columns(&[("status", false)])
+    builtin_columns(&[("status", false)])
 }
 
 pub fn project(namespace: &Value, row: &mut Row) {

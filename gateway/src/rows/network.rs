@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::fields::{
-    clip, int_of, list_of, list_with_more, or_none, str_of, string_map, text_cell,
+    builtin_columns, clip, int_of, list_of, list_with_more, or_none, str_of, string_map, text_cell,
 };
 use crate::row::{Column, Health, Row};
 
@@ -35,7 +35,7 @@ impl Network {
     }
 
     pub fn columns(self) -> Vec<Column> {
-        super::fields::builtin_columns(match self {
+        builtin_columns(match self {
             Self::Service => &[
                 ("type", false),
                 ("cluster_ip", false),
@@ -161,8 +161,18 @@ fn endpoints(endpoints: &Value, row: &mut Row) {
             }
         }
     }
-    row.health = ready_health(!addresses.is_empty());
-    row.cells = vec![text_cell(&list_with_more(&addresses, 3, "<none>"))];
+    let subsets = list_of(&endpoints["subsets"]);
+    let unready = subsets
+        .iter()
+        .any(|s| !list_of(&s["notReadyAddresses"]).is_empty());
+    // Pods behind the Service, none of them ready: it serves nothing.
+    row.health = match (addresses.is_empty(), unready) {
+        (true, true) => Health::Warning,
+        (empty, _) => ready_health(!empty),
+    };
+    // Upstream prints <none> only without subsets; empty ones print "".
+    let empty = if subsets.is_empty() { "<none>" } else { "" };
+    row.cells = vec![text_cell(&list_with_more(&addresses, 3, empty))];
 }
 
 fn endpoint_slice(slice: &Value, row: &mut Row) {
@@ -194,10 +204,6 @@ fn ready_health(any: bool) -> Health {
 
 fn ingress(ingress: &Value, row: &mut Row) {
     let spec = &ingress["spec"];
-    let hosts = list_of(&spec["rules"])
-        .iter()
-        .map(|r| str_of(&r["host"]))
-        .filter(|h| !h.is_empty());
     let address = load_balancer(&ingress["status"]["loadBalancer"]).join(",");
     let ports = if list_of(&spec["tls"]).is_empty() {
         "80"
@@ -206,7 +212,7 @@ fn ingress(ingress: &Value, row: &mut Row) {
     };
     row.cells = vec![
         or_none(str_of(&spec["ingressClassName"])),
-        text_cell(&list_with_more(hosts, 3, "*")),
+        text_cell(&hosts(list_of(&spec["rules"]))),
         text_cell(&address),
         text_cell(ports),
     ];
@@ -215,4 +221,27 @@ fn ingress(ingress: &Value, row: &mut Row) {
     } else {
         Health::Ok
     };
+}
+
+/// HOSTS: the first three hosts of the rules; the `+ N more...` counts
+/// every rule past the third, host or not (upstream `formatHosts`).
+fn hosts(rules: &[Value]) -> String {
+    const MAX: usize = 3;
+    let mut shown = Vec::new();
+    let mut more = false;
+    for rule in rules {
+        if shown.len() == MAX {
+            more = true;
+            break;
+        }
+        match str_of(&rule["host"]) {
+            "" => {}
+            host => shown.push(clip(host)),
+        }
+    }
+    match (shown.is_empty(), more) {
+        (true, _) => "*".to_owned(),
+        (false, true) => format!("{} + {} more...", shown.join(","), rules.len() - MAX),
+        (false, false) => shown.join(","),
+    }
 }

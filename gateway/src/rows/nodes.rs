@@ -5,7 +5,9 @@
 
 use serde_json::Value;
 
-use super::fields::{bool_of, condition, cpu_cell, list_of, memory_cell, or_none, str_of};
+use super::fields::{
+    bool_of, builtin_columns, condition, cpu_cell, list_of, memory_cell, or_none, str_of, text_cell,
+};
 use super::quantity::{millis_of, units_of};
 use crate::row::{Cell, Column, Health, Resources, Row};
 
@@ -15,7 +17,7 @@ const ROLE_PREFIX: &str = "node-role.kubernetes.io/";
 const LEGACY_ROLE_LABEL: &str = "kubernetes.io/role";
 
 pub fn columns() -> Vec<Column> {
-    super::fields::builtin_columns(&[
+    builtin_columns(&[
         ("status", false),
         ("roles", false),
         ("version", false),
@@ -48,7 +50,7 @@ pub fn project(node: &Value, row: &mut Row) {
     row.cells = vec![
         Cell::text(status.clone()),
         or_none(&roles(&node["metadata"]["labels"]).join(",")),
-        or_none(str_of(&node["status"]["nodeInfo"]["kubeletVersion"])),
+        text_cell(str_of(&node["status"]["nodeInfo"]["kubeletVersion"])),
         or_none(address(node, "InternalIP")),
         cpu_cell(resources.cpu_millis),
         memory_cell(resources.memory_bytes),

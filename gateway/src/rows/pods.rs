@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::fields::{
-    bool_of, condition, condition_true, int_of, list_of, or_none, ratio_cell, str_of, unix_of,
+    bool_of, builtin_columns, clip, clip_to, condition, condition_true, count_cell, cpu_cell,
+    int_of, list_of, memory_cell, or_none, ratio_cell, str_of, unix_of,
 };
 use super::quantity::{millis_of, units_of};
 use crate::row::{Cell, Column, Health, Resources, Row};
@@ -46,7 +47,7 @@ const FAILING_REASONS: &[&str] = &[
 
 /// READY, STATUS, RESTARTS, IP, NODE, and the pod's cpu and memory requests.
 pub fn columns() -> Vec<Column> {
-    super::fields::builtin_columns(&[
+    builtin_columns(&[
         ("ready", true),
         ("status", false),
         ("restarts", true),
@@ -71,14 +72,14 @@ pub fn project(pod: &Value, row: &mut Row, now: DateTime<Utc>) {
     row.cells = vec![
         ratio_cell(summary.ready, summary.total),
         Cell::text(summary.status.clone()),
-        super::fields::count_cell(summary.restarts),
+        count_cell(summary.restarts),
         or_none(ip),
         or_none(node),
-        super::fields::cpu_cell(resources.cpu_millis),
-        super::fields::memory_cell(resources.memory_bytes),
+        cpu_cell(resources.cpu_millis),
+        memory_cell(resources.memory_bytes),
     ];
     row.status = summary.status;
-    row.node = (!node.is_empty()).then(|| super::fields::clip(node));
+    row.node = (!node.is_empty()).then(|| clip(node));
     row.resources = Some(resources);
 }
 
@@ -199,7 +200,7 @@ pub fn summarize(pod: &Value) -> Summary {
     Summary {
         ready,
         total,
-        status: super::fields::clip_to(&reason, 64),
+        status: clip_to(&reason, 64),
         restarts,
     }
 }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::fields::{access_modes, bool_of, clip, or_none, str_of, text_cell};
+use super::fields::{access_modes, bool_of, builtin_columns, clip, str_of, text_cell};
 use super::quantity::units_of;
 use crate::row::{Cell, Column, Health, Row};
 
@@ -57,7 +57,7 @@ impl Storage {
                 ("default", false),
             ],
         };
-        super::fields::builtin_columns(ids)
+        builtin_columns(ids)
     }
 
     pub fn project(self, object: &Value, row: &mut Row) {
@@ -82,7 +82,9 @@ fn phase(object: &Value) -> &str {
 fn capacity_cell(quantity: &Value) -> Cell {
     let text = match quantity {
         Value::Number(n) => n.to_string(),
-        other => str_of(other).to_owned(),
+        Value::String(s) => s.clone(),
+        // A zero Quantity prints as 0.
+        _ => "0".to_owned(),
     };
     Cell::number(units_of(quantity) as f64, clip(&text))
 }
@@ -160,7 +162,7 @@ fn class(class: &Value, row: &mut Row) {
     };
     let is_default = str_of(&class["metadata"]["annotations"][DEFAULT_CLASS_ANNOTATION]) == "true";
     row.cells = vec![
-        or_none(str_of(&class["provisioner"])),
+        text_cell(str_of(&class["provisioner"])),
         text_cell(&or(str_of(&class["reclaimPolicy"]), "Delete")),
         text_cell(&or(str_of(&class["volumeBindingMode"]), "Immediate")),
         Cell::text(bool_of(&class["allowVolumeExpansion"]).to_string()),

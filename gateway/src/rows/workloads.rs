@@ -1,15 +1,16 @@
 //! Workloads: Deployment, ReplicaSet, StatefulSet, DaemonSet, Job and
-//! CronJob, with the counts `kubectl get` prints for each (upstream
-//! `printDeployment`, `printReplicaSet`, `printStatefulSet`,
-//! `printDaemonSet`, `printJob`, `printCronJob`), the label selector that
+//! CronJob, and the PodDisruptionBudget that guards them, with the counts
+//! `kubectl get` prints for each (upstream `printDeployment`,
+//! `printReplicaSet`, `printStatefulSet`, `printDaemonSet`, `printJob`,
+//! `printCronJob`, `printPodDisruptionBudget`), the label selector that
 //! finds their pods, and a health that compares what is with what is
 //! wanted: short of it is a Warning, or Progressing while a rollout runs.
 
 use serde_json::Value;
 
 use super::fields::{
-    bool_of, condition, condition_true, count_cell, human_duration, int_of, list_of, or_none,
-    ratio_cell, str_of, string_map, text_cell, unix_of,
+    bool_of, builtin_columns, condition, condition_true, count_cell, human_duration, int_of,
+    list_of, or_none, ratio_cell, str_of, string_map, text_cell, unix_of,
 };
 use crate::row::{Cell, Column, Health, Row};
 
@@ -21,6 +22,7 @@ pub enum Workload {
     DaemonSet,
     Job,
     CronJob,
+    DisruptionBudget,
 }
 
 /// The replica counts of a workload, read once.
@@ -41,6 +43,7 @@ impl Workload {
             ("apps", "DaemonSet") => Self::DaemonSet,
             ("batch", "Job") => Self::Job,
             ("batch", "CronJob") => Self::CronJob,
+            ("policy", "PodDisruptionBudget") => Self::DisruptionBudget,
             _ => return None,
         })
     }
@@ -59,6 +62,11 @@ impl Workload {
                 ("node_selector", false),
             ],
             Self::Job => &[("status", false), ("completions", true), ("duration", true)],
+            Self::DisruptionBudget => &[
+                ("min_available", false),
+                ("max_unavailable", false),
+                ("allowed_disruptions", true),
+            ],
             Self::CronJob => &[
                 ("schedule", false),
                 ("timezone", false),
@@ -67,7 +75,7 @@ impl Workload {
                 ("last_schedule", true),
             ],
         };
-        super::fields::builtin_columns(ids)
+        builtin_columns(ids)
     }
 
     pub fn project(self, object: &Value, row: &mut Row) {
@@ -75,6 +83,7 @@ impl Workload {
         match self {
             Self::Job => return job(object, row),
             Self::CronJob => return cron_job(object, row),
+            Self::DisruptionBudget => return disruption_budget(object, row),
             _ => {}
         }
         let counts = self.counts(object);
@@ -107,8 +116,9 @@ impl Workload {
 
     fn counts(self, object: &Value) -> Counts {
         let (spec, status) = (&object["spec"], &object["status"]);
-        // spec.replicas defaults to 1 (a scaled-to-zero object says 0).
-        let replicas = spec["replicas"].as_i64().unwrap_or(1);
+        // The API server stores spec.replicas defaulted (to 1), so a
+        // missing one is read as Go reads it: 0.
+        let replicas = int_of(&spec["replicas"]);
         match self {
             Self::DaemonSet => Counts {
                 desired: int_of(&status["desiredNumberScheduled"]),
@@ -176,7 +186,11 @@ fn job(job: &Value, row: &mut Row) {
     );
     let duration = match (start, end) {
         (None, _) => Cell::default(),
-        (Some(start), None) => Cell::since(start),
+        // Still running: the time since it started, sorted with none.
+        (Some(start), None) => Cell {
+            number: None,
+            ..Cell::since(start)
+        },
         (Some(start), Some(end)) => Cell::number((end - start) as f64, human_duration(end - start)),
     };
     let (text, health) = if condition_true(conditions, "Complete") {
@@ -210,7 +224,12 @@ fn cron_job(cron: &Value, row: &mut Row) {
     row.cells = vec![
         text_cell(str_of(&spec["schedule"])),
         or_none(str_of(&spec["timeZone"])),
-        Cell::text(if suspended { "True" } else { "False" }),
+        // Upstream printBoolPtr: an unset pointer reads <unset>.
+        Cell::text(match spec["suspend"].as_bool() {
+            Some(true) => "True",
+            Some(false) => "False",
+            None => "<unset>",
+        }),
         count_cell(list_of(&status["active"]).len() as i64),
         unix_of(&status["lastScheduleTime"]).map_or_else(|| Cell::text("<none>"), Cell::since),
     ];
@@ -230,4 +249,30 @@ fn selector_text(map: &Value) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// A PodDisruptionBudget: MIN AVAILABLE, MAX UNAVAILABLE (`2`, `50%`, or
+/// `N/A` when unset) and ALLOWED DISRUPTIONS. One that allows none while
+/// short of healthy pods blocks node drains: a Warning.
+fn disruption_budget(pdb: &Value, row: &mut Row) {
+    let (spec, status) = (&pdb["spec"], &pdb["status"]);
+    let int_or_percent = |value: &Value| match value {
+        Value::Number(n) => Cell::text(n.to_string()),
+        Value::String(s) => text_cell(s),
+        _ => Cell::text("N/A"),
+    };
+    let allowed = int_of(&status["disruptionsAllowed"]);
+    row.cells = vec![
+        int_or_percent(&spec["minAvailable"]),
+        int_or_percent(&spec["maxUnavailable"]),
+        count_cell(allowed),
+    ];
+    row.status = allowed.to_string();
+    row.health = if allowed > 0 {
+        Health::Ok
+    } else if int_of(&status["currentHealthy"]) < int_of(&status["desiredHealthy"]) {
+        Health::Warning
+    } else {
+        Health::Neutral
+    };
 }

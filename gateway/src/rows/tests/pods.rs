@@ -98,8 +98,9 @@ fn healthy_status() -> Value {
 
 fn row(pod: &Value) -> Row {
     let row = project_at(&pod_kind(), pod, now());
-    // The simulator's port of printPod must agree.
+    // The simulator's port of printPod must agree, cell by cell.
     assert_eq!(sim::table::summarize_pod(pod).status, row.status, "{pod}");
+    super::agrees_with_sim("", "Pod", pod, &columns(&pod_kind()), &row);
     row
 }
 

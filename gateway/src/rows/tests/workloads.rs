@@ -117,7 +117,11 @@ fn jobs() {
     );
     let row = project_as("batch", "Job", &running);
     assert_eq!(texts(&row)[..2], ["Running", "0/1 of 4"]);
-    assert_eq!(row.cells[2], Cell::since(unix("2026-12-02T02:00:00Z")));
+    assert_eq!(row.cells[2].since, Some(unix("2026-12-02T02:00:00Z")));
+    assert_eq!(
+        row.cells[2].number, None,
+        "seconds of a duration, not an instant"
+    );
     assert_eq!(row.health, Health::Progressing);
 
     let failed = job(
@@ -155,4 +159,25 @@ fn cron_jobs() {
     let row = project_as("batch", "CronJob", &never);
     assert_eq!(texts(&row), ["@daily", "<none>", "True", "0", "<none>"]);
     assert_eq!(row.health, Health::Neutral);
+}
+
+#[test]
+fn disruption_budgets() {
+    let pdb = json!({
+        "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}},
+        "status": {"disruptionsAllowed": 1, "currentHealthy": 3, "desiredHealthy": 2, "expectedPods": 3}
+    });
+    let row = project_as("policy", "PodDisruptionBudget", &pdb);
+    assert_eq!(
+        (texts(&row), row.health),
+        (vec!["2", "N/A", "1"], Health::Ok)
+    );
+    assert_eq!(row.selector.unwrap()["app"], "web");
+    let blocking = json!({"spec": {"maxUnavailable": "25%"},
+                          "status": {"disruptionsAllowed": 0, "currentHealthy": 1, "desiredHealthy": 2}});
+    let row = project_as("policy", "PodDisruptionBudget", &blocking);
+    assert_eq!(
+        (texts(&row), row.health),
+        (vec!["N/A", "25%", "0"], Health::Warning)
+    );
 }
