@@ -136,7 +136,11 @@ mod tests {
 
     #[test]
     fn applying_the_diffs_gives_the_same_page_as_the_server() {
-        let (a, b, c) = (row("a", "Running"), row("b", "Pending"), row("c", "Running"));
+        let (a, b, c) = (
+            row("a", "Running"),
+            row("b", "Pending"),
+            row("c", "Running"),
+        );
         let mut sent = SentPage::default();
         let mut shown: Vec<Row> = Vec::new();
         let pages = [

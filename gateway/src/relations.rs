@@ -14,7 +14,12 @@ use crate::row::Row;
 use crate::rows;
 
 /// Kinds whose rows can be owned by another object, searched for children.
-const CHILD_KINDS: [&str; 4] = ["replicasets.apps", "pods", "jobs.batch", "controllerrevisions.apps"];
+const CHILD_KINDS: [&str; 4] = [
+    "replicasets.apps",
+    "pods",
+    "jobs.batch",
+    "controllerrevisions.apps",
+];
 /// How far up an owner chain is followed.
 const OWNER_DEPTH: usize = 5;
 /// At most this many related objects of one relation are listed.
@@ -30,13 +35,17 @@ impl Gateway {
         namespace: Option<&str>,
         name: &str,
     ) -> Result<ObjectDetail, GatewayError> {
-        let view = self.object(subject, cluster, kind_slug, namespace, name).await?;
+        let view = self
+            .object(subject, cluster, kind_slug, namespace, name)
+            .await?;
         let handle = self.cluster(subject, cluster)?;
         let row = view.row.clone().unwrap_or_default();
         let namespace = row.namespace.as_deref();
         let mut related = self.owner_chain(subject, cluster, &row).await;
         for child_kind in CHILD_KINDS {
-            let Some(info) = handle.discovered().by_slug(child_kind).cloned() else { continue };
+            let Some(info) = handle.discovered().by_slug(child_kind).cloned() else {
+                continue;
+            };
             let children = self.rows_in(subject, cluster, child_kind, namespace).await;
             related.extend(
                 children
@@ -46,7 +55,10 @@ impl Gateway {
                     .map(|c| RelatedRef::to("child", child_kind, &info.kind, c)),
             );
         }
-        related.extend(self.by_selection(subject, cluster, &view.kind.kind, &row).await);
+        related.extend(
+            self.by_selection(subject, cluster, &view.kind.kind, &row)
+                .await,
+        );
         let events_kind = handle.discovered().by_slug("events").cloned();
         let last_seen = events_kind
             .as_ref()
@@ -66,24 +78,50 @@ impl Gateway {
     }
 
     /// Rows a subject may see, or none when the kind is not served.
-    async fn rows_in(&self, subject: &Subject, cluster: &str, slug: &str, namespace: Option<&str>) -> Vec<Arc<Row>> {
-        self.all_rows(subject, cluster, slug, namespace).await.unwrap_or_default()
+    async fn rows_in(
+        &self,
+        subject: &Subject,
+        cluster: &str,
+        slug: &str,
+        namespace: Option<&str>,
+    ) -> Vec<Arc<Row>> {
+        self.all_rows(subject, cluster, slug, namespace)
+            .await
+            .unwrap_or_default()
     }
 
     async fn owner_chain(&self, subject: &Subject, cluster: &str, row: &Row) -> Vec<RelatedRef> {
-        let Ok(handle) = self.cluster(subject, cluster) else { return Vec::new() };
+        let Ok(handle) = self.cluster(subject, cluster) else {
+            return Vec::new();
+        };
         let discovered = handle.discovered();
         let mut chain = Vec::new();
         let mut current = row.clone();
         for _ in 0..OWNER_DEPTH {
-            let Some(owner) = current.owners.iter().find(|o| o.controller).or(current.owners.first()).cloned() else {
+            let Some(owner) = current
+                .owners
+                .iter()
+                .find(|o| o.controller)
+                .or(current.owners.first())
+                .cloned()
+            else {
                 break;
             };
-            let Some(info) = discovered.kinds.iter().find(|k| k.kind == owner.kind) else { break };
+            let Some(info) = discovered.kinds.iter().find(|k| k.kind == owner.kind) else {
+                break;
+            };
             let slug = info.key.slug();
-            let namespace = if info.namespaced { current.namespace.clone() } else { None };
-            let owners = self.rows_in(subject, cluster, &slug, namespace.as_deref()).await;
-            let Some(found) = owners.iter().find(|r| r.name == owner.name) else { break };
+            let namespace = if info.namespaced {
+                current.namespace.clone()
+            } else {
+                None
+            };
+            let owners = self
+                .rows_in(subject, cluster, &slug, namespace.as_deref())
+                .await;
+            let Some(found) = owners.iter().find(|r| r.name == owner.name) else {
+                break;
+            };
             chain.push(RelatedRef::to("owner", &slug, &info.kind, found));
             current = (**found).clone();
         }
@@ -91,7 +129,13 @@ impl Gateway {
     }
 
     /// A Service's pods; a pod's node and Services; a node's pods.
-    async fn by_selection(&self, subject: &Subject, cluster: &str, kind: &str, row: &Row) -> Vec<RelatedRef> {
+    async fn by_selection(
+        &self,
+        subject: &Subject,
+        cluster: &str,
+        kind: &str,
+        row: &Row,
+    ) -> Vec<RelatedRef> {
         let namespace = row.namespace.as_deref();
         match kind {
             "Service" => self

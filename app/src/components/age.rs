@@ -62,6 +62,10 @@ mod tests {
             assert_eq!(human_duration(seconds), text, "{seconds}");
         }
         assert_eq!(age(10_000, Some(5)), "5s");
-        assert_eq!(age(0, Some(5)), "0s", "a clock behind the object never gives a negative age");
+        assert_eq!(
+            age(0, Some(5)),
+            "0s",
+            "a clock behind the object never gives a negative age"
+        );
     }
 }

@@ -25,7 +25,10 @@ pub fn StateBadge(state: ConnectionState) -> impl IntoView {
 
 /// The picker; `current` is the cluster of the page, if any.
 #[component]
-pub fn ClusterPicker(clusters: Vec<ClusterSummary>, current: Signal<Option<String>>) -> impl IntoView {
+pub fn ClusterPicker(
+    clusters: Vec<ClusterSummary>,
+    current: Signal<Option<String>>,
+) -> impl IntoView {
     let clusters = RwSignal::new(clusters);
     subscribe_live(clusters);
     let shown = move || {
@@ -84,7 +87,10 @@ fn subscribe_live(clusters: RwSignal<Vec<ClusterSummary>>) {
         let id = client::subscribe(
             |id| ClientMessage::Clusters { id },
             move |message| {
-                if let ServerMessage::Clusters { clusters: fresh, .. } = message {
+                if let ServerMessage::Clusters {
+                    clusters: fresh, ..
+                } = message
+                {
                     clusters.set(fresh);
                 }
             },

@@ -76,7 +76,9 @@ fn keyboard_shortcuts() {
     {
         use wasm_bindgen::JsCast;
         let handle = window_event_listener(leptos::ev::keydown, |event| {
-            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
             let typing = document
                 .active_element()
                 .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
@@ -95,7 +97,9 @@ fn keyboard_shortcuts() {
             if typing || (key != "ArrowDown" && key != "ArrowUp") {
                 return;
             }
-            let Ok(links) = document.query_selector_all(".rows-table a.row-link") else { return };
+            let Ok(links) = document.query_selector_all(".rows-table a.row-link") else {
+                return;
+            };
             let links: Vec<web_sys::HtmlElement> = (0..links.length())
                 .filter_map(|i| links.item(i))
                 .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
@@ -104,9 +108,11 @@ fn keyboard_shortcuts() {
                 return;
             }
             let active = document.active_element();
-            let at = links
-                .iter()
-                .position(|l| active.as_ref().is_some_and(|a| a == l.unchecked_ref::<web_sys::Element>()));
+            let at = links.iter().position(|l| {
+                active
+                    .as_ref()
+                    .is_some_and(|a| a == l.unchecked_ref::<web_sys::Element>())
+            });
             let next = match (at, key.as_str()) {
                 (None, _) => 0,
                 (Some(i), "ArrowDown") => (i + 1).min(links.len() - 1),

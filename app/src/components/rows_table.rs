@@ -49,8 +49,18 @@ where
         let sort = sort.clone();
         move |id: String, title: Box<dyn Fn() -> String + Send + Sync>| {
             let active = sort.column == id;
-            let arrow = if !active { "" } else if sort.descending { " ▼" } else { " ▲" };
-            let aria = active.then_some(if sort.descending { "descending" } else { "ascending" });
+            let arrow = if !active {
+                ""
+            } else if sort.descending {
+                " ▼"
+            } else {
+                " ▲"
+            };
+            let aria = active.then_some(if sort.descending {
+                "descending"
+            } else {
+                "ascending"
+            });
             view! {
                 <th scope="col" aria-sort=aria data-column=id.clone()>
                     <a href=sort_href(&id)>{title} {arrow}</a>

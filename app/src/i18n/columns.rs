@@ -57,6 +57,23 @@ pub fn column_key(id: &str) -> Option<Key> {
         "last_seen" => Key::ColLastSeen,
         "cpu" => Key::ColCpu,
         "memory" => Key::ColMemory,
+        "min_available" => Key::ColMinAvailable,
+        "max_unavailable" => Key::ColMaxUnavailable,
+        "allowed_disruptions" => Key::ColAllowedDisruptions,
         _ => return None,
     })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn every_built_in_column_has_a_title_in_both_languages() {
+        for id in gateway::rows::COLUMN_IDS {
+            let key = column_key(id).unwrap_or_else(|| panic!("no title for column {id}"));
+            assert!(!Locale::ZhCn.t(key).is_empty());
+        }
+    }
 }

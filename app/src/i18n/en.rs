@@ -31,7 +31,7 @@ pub fn text(key: Key) -> &'static str {
         Key::HomeNextSteps => {
             "No cluster is connected yet. Once one is, every section on the left shows it live."
         }
-        Key::SectionEmpty => "Nothing to show: no cluster is connected.",
+        Key::SectionEmpty => "Not built yet: this section arrives in a later release.",
         Key::OverviewIntro => "Nodes, namespaces and the health of the cluster at a glance.",
         Key::TopologyIntro => {
             "The control plane and the workers, drawn like the architecture diagrams in your documents."
@@ -75,7 +75,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ClusterVersion => "Version",
         Key::ClusterOrigin => "Source",
         Key::ChooseCluster => "Choose a cluster",
-        Key::NoClusters => "No cluster is configured. Start Pilothouse with --kubeconfig or with the embedded cluster.",
+        Key::NoClusters => {
+            "No cluster is configured. Start Pilothouse with --kubeconfig or with the embedded cluster."
+        }
         Key::LastError => "Last error",
         Key::StreamLive => "Live",
         Key::StreamReconnecting => "Reconnecting to live updates…",
@@ -151,7 +153,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ErrorTitle => "Something went wrong",
         Key::Loading => "Loading…",
         Key::BackToList => "Back to the list",
-        Key::SecretValuesHidden => "Secret values never leave the server; only keys and sizes are shown.",
+        Key::SecretValuesHidden => {
+            "Secret values never leave the server; only keys and sizes are shown."
+        }
         Key::Tabs => "Kinds in this section",
         Key::ColReady => "Ready",
         Key::ColStatus => "Status",
@@ -200,5 +204,8 @@ pub fn text(key: Key) -> &'static str {
         Key::ColLastSeen => "Last seen",
         Key::ColCpu => "CPU",
         Key::ColMemory => "Memory",
+        Key::ColMinAvailable => "Min available",
+        Key::ColMaxUnavailable => "Max unavailable",
+        Key::ColAllowedDisruptions => "Allowed disruptions",
     }
 }

@@ -278,6 +278,9 @@ pub enum Key {
     ColLastSeen,
     ColCpu,
     ColMemory,
+    ColMinAvailable,
+    ColMaxUnavailable,
+    ColAllowedDisruptions,
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub fn text(key: Key) -> &'static str {
             "Pilothouse 像好老师画图那样展示集群：控制平面与工作节点、每个节点上的 pod，以及 pod 内部运行的内容。"
         }
         Key::HomeNextSteps => "尚未连接任何集群。连接之后，左侧每个栏目都会实时展示它。",
-        Key::SectionEmpty => "暂无内容：未连接集群。",
+        Key::SectionEmpty => "尚未完成：此栏目将在后续版本中提供。",
         Key::OverviewIntro => "一眼看清节点、命名空间和集群的健康状况。",
         Key::TopologyIntro => "控制平面与工作节点，画得就像你文档里的架构图。",
         Key::WorkloadsIntro => "Deployment、StatefulSet、DaemonSet、Job 以及它们维持运行的 pod。",
@@ -194,5 +194,8 @@ pub fn text(key: Key) -> &'static str {
         Key::ColLastSeen => "最后出现",
         Key::ColCpu => "CPU",
         Key::ColMemory => "内存",
+        Key::ColMinAvailable => "最少可用",
+        Key::ColMaxUnavailable => "最多不可用",
+        Key::ColAllowedDisruptions => "允许的中断数",
     }
 }

@@ -50,7 +50,8 @@ mod server {
     pub fn fail(err: GatewayError) -> ServerFnError {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(
-                http::StatusCode::from_u16(err.status_code()).unwrap_or(http::StatusCode::BAD_GATEWAY),
+                http::StatusCode::from_u16(err.status_code())
+                    .unwrap_or(http::StatusCode::BAD_GATEWAY),
             );
         }
         ServerFnError::new(err.to_string())
@@ -68,7 +69,10 @@ pub async fn list_clusters() -> Result<Vec<ClusterSummary>, ServerFnError> {
 #[server(prefix = "/api", endpoint = "cluster/overview")]
 pub async fn cluster_overview(cluster: String) -> Result<Overview, ServerFnError> {
     let (gateway, subject) = server::context().await?;
-    gateway.overview(&subject, &cluster).await.map_err(server::fail)
+    gateway
+        .overview(&subject, &cluster)
+        .await
+        .map_err(server::fail)
 }
 
 /// The kinds of a cluster the user may list.

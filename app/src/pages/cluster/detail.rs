@@ -20,7 +20,12 @@ use crate::tr;
 /// `/c/{cluster}/k/{kind}/{namespace}/{name}`.
 #[component]
 pub fn ObjectPage() -> impl IntoView {
-    let (cluster, kind, namespace, name) = (param("cluster"), param("kind"), param("namespace"), param("name"));
+    let (cluster, kind, namespace, name) = (
+        param("cluster"),
+        param("kind"),
+        param("namespace"),
+        param("name"),
+    );
     let version = RwSignal::new(0u64);
     let args = move || (cluster(), kind(), namespace(), name(), version.get());
     let data = Resource::new(args, |(c, k, ns, n, _)| get_object_detail(c, k, ns, n));
@@ -50,7 +55,10 @@ fn DetailBody(detail: ObjectDetail, cluster: String) -> impl IntoView {
     let object = view_.object.clone();
     let is_pod = view_.kind.kind == "Pod" && view_.kind.key.group.is_empty();
     let is_secret = view_.kind.kind == "Secret" && view_.kind.key.group.is_empty();
-    let created = object["metadata"]["creationTimestamp"].as_str().unwrap_or_default().to_owned();
+    let created = object["metadata"]["creationTimestamp"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     view! {
         <h1 data-testid="object-name">{row.name.clone()}</h1>
         <p class="lead">{view_.kind.kind.clone()} {row.namespace.clone().map(|ns| format!(" · {ns}"))}</p>
@@ -112,7 +120,11 @@ fn Conditions(row: Row) -> impl IntoView {
 fn KeyValues(title: Key, values: Value, testid: &'static str) -> impl IntoView {
     let pairs: Vec<(String, String)> = values
         .as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
         .unwrap_or_default();
     view! {
         <section class="panel" data-testid=testid>
@@ -132,7 +144,11 @@ fn KeyValues(title: Key, values: Value, testid: &'static str) -> impl IntoView {
 }
 
 #[component]
-fn Related(detail_related: Vec<gateway::related::RelatedRef>, cluster: String, is_pod: bool) -> impl IntoView {
+fn Related(
+    detail_related: Vec<gateway::related::RelatedRef>,
+    cluster: String,
+    is_pod: bool,
+) -> impl IntoView {
     let has_owner = detail_related.iter().any(|r| r.relation == "owner");
     view! {
         <section class="panel" data-testid="related">
@@ -206,7 +222,13 @@ fn Events(events: Vec<Row>, now_ms: i64) -> impl IntoView {
 /// After hydration: reloads the page's data whenever the object's row
 /// changes in its kind's live list.
 #[allow(unused_variables)]
-fn follow_changes(cluster: String, kind: String, namespace: String, name: String, version: RwSignal<u64>) {
+fn follow_changes(
+    cluster: String,
+    kind: String,
+    namespace: String,
+    name: String,
+    version: RwSignal<u64>,
+) {
     #[cfg(feature = "hydrate")]
     {
         use crate::live::client;
@@ -220,7 +242,12 @@ fn follow_changes(cluster: String, kind: String, namespace: String, name: String
         };
         let first = std::cell::Cell::new(true);
         let id = client::subscribe(
-            move |id| ClientMessage::List { id, cluster, kind, query },
+            move |id| ClientMessage::List {
+                id,
+                cluster,
+                kind,
+                query,
+            },
             move |message| {
                 if let ServerMessage::Page { .. } = message {
                     if first.replace(false) {

@@ -44,7 +44,11 @@ impl ListArgs {
             query.push(format!("offset={}", next.offset));
         }
         let base = list_path(&next.cluster, &next.kind);
-        if query.is_empty() { base } else { format!("{base}?{}", query.join("&")) }
+        if query.is_empty() {
+            base
+        } else {
+            format!("{base}?{}", query.join("&"))
+        }
     }
 
     /// The gateway query of these arguments.
@@ -87,7 +91,16 @@ pub fn KindListPage() -> impl IntoView {
         }
     };
     let data = Resource::new(args, |a| {
-        list_rows(a.cluster, a.kind, a.namespace, a.filter, a.selector, a.sort, a.offset, 0)
+        list_rows(
+            a.cluster,
+            a.kind,
+            a.namespace,
+            a.filter,
+            a.selector,
+            a.sort,
+            a.offset,
+            0,
+        )
     });
     view! {
         <section class="page list-page" data-testid="list-page">
@@ -155,10 +168,13 @@ fn ListBody(view: ListView, args: ListArgs) -> impl IntoView {
     let offset = view.offset;
     let prev = (offset > 0).then(|| args.href(|a| a.offset = offset.saturating_sub(limit)));
     let next_args = args.clone();
-    let next = move || (offset + limit < total.get()).then(|| next_args.href(|a| a.offset = offset + limit));
+    let next = move || {
+        (offset + limit < total.get()).then(|| next_args.href(|a| a.offset = offset + limit))
+    };
     let cluster = args.cluster.clone();
     let kind_slug = args.kind.clone();
-    let link = move |row: &Row| detail_path(&cluster, &kind_slug, row.namespace.as_deref(), &row.name);
+    let link =
+        move |row: &Row| detail_path(&cluster, &kind_slug, row.namespace.as_deref(), &row.name);
     view! {
         <form class="list-controls" method="get" action=path role="search">
             {namespaced
@@ -248,14 +264,24 @@ fn ListBody(view: ListView, args: ListArgs) -> impl IntoView {
 
 /// After hydration: follows the page live through the tab's stream.
 #[allow(unused_variables)]
-fn subscribe_live(args: &ListArgs, rows: RwSignal<Vec<Row>>, total: RwSignal<usize>, sync: RwSignal<SyncState>) {
+fn subscribe_live(
+    args: &ListArgs,
+    rows: RwSignal<Vec<Row>>,
+    total: RwSignal<usize>,
+    sync: RwSignal<SyncState>,
+) {
     #[cfg(feature = "hydrate")]
     {
         use crate::live::client;
         use crate::live::protocol::{ClientMessage, ServerMessage};
         let (cluster, kind, query) = (args.cluster.clone(), args.kind.clone(), args.query());
         let id = client::subscribe(
-            move |id| ClientMessage::List { id, cluster, kind, query },
+            move |id| ClientMessage::List {
+                id,
+                cluster,
+                kind,
+                query,
+            },
             move |message| {
                 if let ServerMessage::Page { diff, .. } = message {
                     rows.update(|rows| gateway::diff::apply(rows, &diff));

@@ -26,7 +26,10 @@ pub struct ContainerView {
 /// The containers of `pod` (`initContainers` or `containers`) with their
 /// statuses (`initContainerStatuses` or `containerStatuses`).
 pub fn containers(pod: &Value, spec_field: &str, status_field: &str) -> Vec<ContainerView> {
-    let statuses = pod["status"][status_field].as_array().cloned().unwrap_or_default();
+    let statuses = pod["status"][status_field]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     pod["spec"][spec_field]
         .as_array()
         .map(|list| {
@@ -36,7 +39,9 @@ pub fn containers(pod: &Value, spec_field: &str, status_field: &str) -> Vec<Cont
                     let status = statuses.iter().find(|s| s["name"] == c["name"]);
                     ContainerView {
                         image: c["image"].as_str().unwrap_or_default().to_owned(),
-                        state: status.map(|s| state_text(&s["state"])).unwrap_or_else(|| "waiting".into()),
+                        state: status
+                            .map(|s| state_text(&s["state"]))
+                            .unwrap_or_else(|| "waiting".into()),
                         restarts: status.and_then(|s| s["restartCount"].as_i64()).unwrap_or(0),
                         mounts: c["volumeMounts"]
                             .as_array()
@@ -55,7 +60,13 @@ pub fn containers(pod: &Value, spec_field: &str, status_field: &str) -> Vec<Cont
                             .as_array()
                             .map(|p| {
                                 p.iter()
-                                    .map(|p| format!("{}/{}", p["containerPort"], p["protocol"].as_str().unwrap_or("TCP")))
+                                    .map(|p| {
+                                        format!(
+                                            "{}/{}",
+                                            p["containerPort"],
+                                            p["protocol"].as_str().unwrap_or("TCP")
+                                        )
+                                    })
                                     .collect()
                             })
                             .unwrap_or_default(),
@@ -80,7 +91,10 @@ fn state_text(state: &Value) -> String {
     }
     if let Some(done) = state.get("terminated") {
         let reason = done["reason"].as_str().unwrap_or("Terminated");
-        return format!("terminated: {reason} ({})", done["exitCode"].as_i64().unwrap_or(0));
+        return format!(
+            "terminated: {reason} ({})",
+            done["exitCode"].as_i64().unwrap_or(0)
+        );
     }
     "waiting".into()
 }
@@ -94,7 +108,11 @@ pub fn PodAnatomy(pod: Value, cluster: String) -> impl IntoView {
     let node = pod["spec"]["nodeName"].as_str().map(str::to_owned);
     let volumes: Vec<String> = pod["spec"]["volumes"]
         .as_array()
-        .map(|v| v.iter().filter_map(|v| v["name"].as_str().map(str::to_owned)).collect())
+        .map(|v| {
+            v.iter()
+                .filter_map(|v| v["name"].as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     view! {
         <section class="panel pod-anatomy" data-testid="pod-anatomy">
