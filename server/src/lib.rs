@@ -4,6 +4,8 @@
 //! `main.rs` only parses the command line; everything here can be driven
 //! in-process by the integration tests (`web::router` is a plain function).
 
+#![recursion_limit = "512"]
+
 pub mod accounts;
 pub mod audit;
 pub mod auth;

@@ -5,6 +5,8 @@
 //! or a manifest. Each subcommand lives in its own file under `cmd/` and only
 //! parses its flags before calling into a library.
 
+#![recursion_limit = "512"]
+
 mod cmd;
 
 use std::process::ExitCode;

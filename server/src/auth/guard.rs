@@ -21,9 +21,10 @@ fn is_public(path: &str) -> bool {
     matches!(path, "/login" | "/healthz" | "/readyz" | "/favicon.ico") || path.starts_with("/pkg/")
 }
 
-/// Server functions live under `/api/`; they get status codes, not redirects.
+/// Server functions and the JSON API live under `/api/`, and `/metrics` is
+/// read by programs: they get status codes, not redirects.
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/")
+    path.starts_with("/api/") || path == "/metrics"
 }
 
 /// The middleware; see the module documentation.

@@ -1,0 +1,272 @@
+//! The JSON API over a real cluster API: the embedded cluster, started
+//! in-process but reached over HTTP through kube-rs, exactly as `serve`
+//! does. The judge of every count is the cluster itself (a kube-rs list).
+
+mod common;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use gateway::cluster::ClusterSpec;
+use gateway::{Gateway, GatewayOptions};
+use k8s_openapi::api::core::v1::Secret;
+use kube::api::{Api, DynamicObject, ListParams, PostParams};
+use serde_json::Value;
+
+use common::http::{body_text, get, send, sign_in};
+use server::config::ServeConfig;
+use server::startup;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+struct Fixture {
+    app: Router,
+    cookie: String,
+    kube: kube::Client,
+    sim: sim::SimHandle,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ServeConfig::for_data_dir(dir.path().join("data"));
+    config.site_root = dir.path().join("site");
+    let mut prepared = startup::prepare(config, Some(PASSWORD.into()))
+        .await
+        .unwrap();
+    let sim = sim::Sim::start(sim::SimConfig::default()).await.unwrap();
+    let kubeconfig = kube::config::Kubeconfig::from_yaml(&sim.kubeconfig_yaml()).unwrap();
+    let spec = ClusterSpec {
+        name: "sim".into(),
+        origin: "test".into(),
+        kubeconfig: kubeconfig.clone(),
+        context: sim::server::CONTEXT_NAME.into(),
+    };
+    prepared.state.gateway = Gateway::start(vec![spec], GatewayOptions::default());
+    let app = server::web::router(prepared.state, prepared.session_store);
+    let cookie = sign_in(&app, "admin", PASSWORD).await;
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .unwrap();
+    let kube = kube::Client::try_from(config).unwrap();
+    let fixture = Fixture {
+        app,
+        cookie,
+        kube,
+        sim,
+        _dir: dir,
+    };
+    fixture.until_connected().await;
+    fixture
+}
+
+impl Fixture {
+    async fn json(&self, path: &str) -> (StatusCode, Value) {
+        let response = send(&self.app, get(path, Some(&self.cookie))).await;
+        let status = response.status();
+        let text = body_text(response).await;
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}")),
+        )
+    }
+
+    async fn until_connected(&self) {
+        for _ in 0..200 {
+            let (_, clusters) = self.json("/api/v1/clusters").await;
+            if clusters[0]["state"]["state"] == "connected" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the cluster never connected");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_session_the_api_answers_401() {
+    let f = fixture().await;
+    for path in [
+        "/api/v1/clusters",
+        "/api/v1/clusters/sim/resources/pods",
+        "/api/v1/stream",
+        "/metrics",
+    ] {
+        let response = send(&f.app, get(path, None)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    f.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_listable_kind_counts_what_the_cluster_lists() {
+    let f = fixture().await;
+    let (status, kinds) = f.json("/api/v1/clusters/sim/kinds").await;
+    assert_eq!(status, StatusCode::OK);
+    let kinds = kinds.as_array().unwrap();
+    assert!(kinds.len() > 20, "{} kinds", kinds.len());
+    for kind in kinds {
+        let verbs: Vec<&str> = kind["verbs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        if !verbs.contains(&"watch") {
+            continue;
+        }
+        let key = &kind["key"];
+        let (group, version, plural) = (
+            key["group"].as_str().unwrap(),
+            key["version"].as_str().unwrap(),
+            key["plural"].as_str().unwrap(),
+        );
+        let slug = if group.is_empty() {
+            plural.to_owned()
+        } else {
+            format!("{plural}.{group}")
+        };
+        let (status, list) = f
+            .json(&format!("/api/v1/clusters/sim/resources/{slug}?limit=1"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{slug}: {list}");
+        let api_version = if group.is_empty() {
+            version.to_owned()
+        } else {
+            format!("{group}/{version}")
+        };
+        let resource = kube::discovery::ApiResource {
+            group: group.into(),
+            version: version.into(),
+            api_version,
+            kind: kind["kind"].as_str().unwrap().into(),
+            plural: plural.into(),
+        };
+        let theirs = Api::<DynamicObject>::all_with(f.kube.clone(), &resource)
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .len();
+        assert_eq!(list["total"].as_u64().unwrap() as usize, theirs, "{slug}");
+    }
+    f.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_object_comes_without_managed_fields_and_with_its_events_and_relations() {
+    let f = fixture().await;
+    let (status, pod) = f
+        .json("/api/v1/clusters/sim/resources/pods/demo/myapp-pod")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{pod}");
+    let theirs: Value = serde_json::to_value(
+        Api::<DynamicObject>::namespaced_with(
+            f.kube.clone(),
+            "demo",
+            &kube::discovery::ApiResource::erase::<k8s_openapi::api::core::v1::Pod>(&()),
+        )
+        .get("myapp-pod")
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    let mut expected = theirs.clone();
+    expected["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("managedFields");
+    let ours = &pod["object"];
+    assert!(ours["metadata"].get("managedFields").is_none());
+    assert_eq!(ours["metadata"]["name"], expected["metadata"]["name"]);
+    assert_eq!(ours["spec"], expected["spec"]);
+    let init: Vec<&str> = ours["spec"]["initContainers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(init, ["init-myservice", "init-mydb"]);
+    assert!(pod["yaml"].as_str().unwrap().contains("init-myservice"));
+    f.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_value_leaves_the_server() {
+    let f = fixture().await;
+    let value = "hunter2-very-secret-value";
+    let secret: Secret = serde_json::from_value(serde_json::json!({
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "db-password", "namespace": "demo"},
+        "stringData": {"password": value}
+    }))
+    .unwrap();
+    Api::<Secret>::namespaced(f.kube.clone(), "demo")
+        .create(&PostParams::default(), &secret)
+        .await
+        .unwrap();
+    let encoded = "aHVudGVyMi12ZXJ5LXNlY3JldC12YWx1ZQ";
+    let mut seen = false;
+    for path in [
+        "/api/v1/clusters/sim/resources/secrets?namespace=demo",
+        "/api/v1/clusters/sim/resources/secrets/demo/db-password",
+        "/api/v1/clusters/sim/overview",
+        "/api/v1/clusters/sim/resources/events",
+    ] {
+        let response = send(&f.app, get(path, Some(&f.cookie))).await;
+        let text = body_text(response).await;
+        seen |= text.contains("db-password");
+        assert!(
+            !text.contains(value) && !text.contains(encoded),
+            "{path} leaks the value: {text}"
+        );
+    }
+    assert!(seen, "the secret itself is listed");
+    f.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_kubernetes_status_objects() {
+    let f = fixture().await;
+    let (status, body) = f
+        .json("/api/v1/clusters/sim/resources/nonsense.example.com")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["kind"], "Status");
+    let (status, body) = f
+        .json("/api/v1/clusters/sim/resources/pods?selector=app%3D%3Cb%3E")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid label selector")
+    );
+    let (status, body) = f.json("/api/v1/clusters/nowhere/resources/pods").await;
+    assert_eq!(
+        (status, body["reason"].as_str()),
+        (StatusCode::NOT_FOUND, Some("NotFound"))
+    );
+    let (status, _) = f
+        .json("/api/v1/clusters/sim/resources/pods/demo/no-such-pod")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    f.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_show_one_watch_per_kind() {
+    let f = fixture().await;
+    let _ = f.json("/api/v1/clusters/sim/resources/pods").await;
+    let response = send(&f.app, get("/metrics", Some(&f.cookie))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = body_text(response).await;
+    assert!(
+        text.contains("pilothouse_watches{cluster=\"sim\",kind=\"pods\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("pilothouse_cluster_connected{cluster=\"sim\"} 1"));
+    f.sim.shutdown().await;
+}
