@@ -9,7 +9,9 @@ const port = Number(process.env.PILOTHOUSE_E2E_PORT ?? 3197);
 const repo = path.resolve(__dirname, "..");
 const binary = process.env.PILOTHOUSE_BIN ?? path.join(repo, "target", "debug", "pilothouse");
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(repo, "target", "site");
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pilothouse-e2e-"));
+// Shared with the test workers (they inherit the environment), so tests
+// find the embedded cluster's kubeconfig in the server's data directory.
+const dataDir = (process.env.PILOTHOUSE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "pilothouse-e2e-")));
 export const adminPassword = "e2e-admin-password-5f0c";
 
 const chromiumArgs = [
@@ -25,7 +27,7 @@ const chromiumArgs = [
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 60_000,
+  timeout: 90_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
@@ -65,6 +67,9 @@ export default defineConfig({
       PILOTHOUSE_LOG: "warn",
       // Browser tests log in many times from one address.
       PILOTHOUSE_LOGIN_ATTEMPTS_PER_MINUTE: "50",
+      // 2,100 extra pods (namespace `load`) for the size tests.
+      PILOTHOUSE_EMBEDDED_PODS_PER_NODE: "700",
+      PILOTHOUSE_EMBEDDED: "on",
     },
   },
 });

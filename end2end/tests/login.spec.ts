@@ -19,21 +19,21 @@ test.describe("signing in", () => {
     await expect(page.getByTestId("login-error")).toHaveText("Invalid username or password.");
   });
 
-  test("the right password lands on the home page", async ({ page }) => {
+  test("the right password lands on the first cluster's Overview", async ({ page }) => {
     await logIn(page);
-    await expect(page).toHaveURL(/\/$/);
-    await expect(page.getByTestId("home")).toBeVisible();
+    await expect(page).toHaveURL(/\/c\/embedded\/overview$/);
+    await expect(page.getByTestId("overview")).toBeVisible();
     await expect(page.getByTestId("username")).toHaveText("admin");
-    await expect(page.getByTestId("cluster-picker")).toHaveText("No cluster connected");
+    await expect(page.getByTestId("current-cluster")).toHaveText("embedded");
   });
 
   test("a deep link survives the detour through the login page", async ({ page }) => {
-    await page.goto("/storage");
-    await expect(page).toHaveURL(/\/login\?next=\/storage/);
+    await page.goto("/c/embedded/k/persistentvolumeclaims");
+    await expect(page).toHaveURL(/\/login\?next=\/c\/embedded\/k\/persistentvolumeclaims/);
     await page.getByLabel("Username").fill("admin");
     await page.getByLabel("Password").fill("e2e-admin-password-5f0c");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL(/\/storage$/);
+    await expect(page).toHaveURL(/\/c\/embedded\/k\/persistentvolumeclaims$/);
     await expect(page.getByRole("heading", { name: "Storage" })).toBeVisible();
   });
 });
@@ -79,10 +79,10 @@ test.describe("the hydrated app shell", () => {
   test("navigation reaches every section", async ({ page }) => {
     await logIn(page);
     await waitForHydration(page);
-    for (const name of ["Overview", "Topology", "Workloads", "Network", "Config", "Storage", "Access", "Audit"]) {
-      await page.getByRole("navigation").getByRole("link", { name }).click();
-      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-      await expect(page.getByText("Nothing to show: no cluster is connected.")).toBeVisible();
+    const sections = ["Overview", "Topology", "Nodes", "Workloads", "Network", "Config", "Storage", "Events", "Namespaces", "All kinds", "Access", "Audit"];
+    for (const name of sections) {
+      await page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+      await expect(page.getByRole("heading", { level: 1, name, exact: true })).toBeVisible();
     }
   });
 

@@ -13,8 +13,8 @@ test("signing in and out works with JavaScript disabled", async ({ page }) => {
   await page.getByLabel("Username").fill("admin");
   await page.getByLabel("Password").fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByTestId("home")).toBeVisible();
+  await expect(page).toHaveURL(/\/c\/embedded\/overview$/);
+  await expect(page.getByTestId("overview")).toBeVisible();
   await expect(page.locator("#app")).not.toHaveAttribute("data-hydrated", "true");
   await page.getByTestId("logout").click();
   await expect(page).toHaveURL(/\/login\?loggedout=1/);

@@ -1,0 +1,50 @@
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { expect, Page } from "@playwright/test";
+import { logIn, waitForHydration } from "./helpers";
+
+/** The embedded cluster's kubeconfig, written by the server under test. */
+export function kubeconfig(): string {
+  const dir = process.env.PILOTHOUSE_E2E_DATA_DIR;
+  if (!dir) throw new Error("PILOTHOUSE_E2E_DATA_DIR is not set");
+  return path.join(dir, "embedded-kubeconfig.yaml");
+}
+
+/** Runs the real kubectl (from KUBECTL or PATH) against the embedded cluster. */
+export function kubectl(...args: string[]): string {
+  return execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig(), ...args], {
+    encoding: "utf8",
+    input: "",
+  });
+}
+
+/** Runs kubectl with a manifest on standard input. */
+export function kubectlApply(manifest: string): string {
+  return execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig(), "apply", "-f", "-"], {
+    encoding: "utf8",
+    input: manifest,
+  });
+}
+
+/** Runs `pilothouse sim-fault …` against the embedded cluster. */
+export function simFault(...args: string[]): string {
+  const bin = process.env.PILOTHOUSE_BIN ?? path.resolve(__dirname, "../../target/debug/pilothouse");
+  return execFileSync(bin, ["sim-fault", "--kubeconfig", kubeconfig(), ...args], { encoding: "utf8" });
+}
+
+/** Signs in and opens `path`, waiting for hydration (live updates). */
+export async function open(page: Page, target: string) {
+  await logIn(page);
+  await page.goto(target);
+  await waitForHydration(page);
+}
+
+/** The row of `name` in the list on the page. */
+export function row(page: Page, name: string) {
+  return page.locator(`table.rows-table tbody tr[data-name="${name}"]`);
+}
+
+/** Waits until the list's total reads `n`. */
+export async function expectTotal(page: Page, n: number) {
+  await expect(page.getByTestId("list-total")).toHaveText(String(n));
+}
