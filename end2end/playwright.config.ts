@@ -67,8 +67,6 @@ export default defineConfig({
       PILOTHOUSE_LOG: "warn",
       // Browser tests log in many times from one address.
       PILOTHOUSE_LOGIN_ATTEMPTS_PER_MINUTE: "50",
-      // 2,100 extra pods (namespace `load`) for the size tests.
-      PILOTHOUSE_EMBEDDED_PODS_PER_NODE: "700",
       PILOTHOUSE_EMBEDDED: "on",
     },
   },

@@ -16,7 +16,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
     provide_context(theme);
     provide_context(session.user.clone());
 
+    // Cluster pages render with their data (`SsrMode::Async`), so they are
+    // whole without JavaScript; hydration then makes them live.
     // Set once the WebAssembly has taken over the page; browser tests wait for it.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -85,11 +87,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=LoginPage />
                     <ParentRoute path=StaticSegment("") view=AppLayout>
                         <Route path=StaticSegment("") view=HomePage />
-                        <Route path=path!("/c/:cluster/overview") view=OverviewPage />
+                        <Route path=path!("/c/:cluster/overview") view=OverviewPage ssr=SsrMode::Async />
                         <Route path=path!("/c/:cluster/topology") view=|| view! { <SectionPage section=Section::Topology /> } />
-                        <Route path=path!("/c/:cluster/kinds") view=KindsPage />
-                        <Route path=path!("/c/:cluster/k/:kind") view=KindListPage />
-                        <Route path=path!("/c/:cluster/k/:kind/:namespace/:name") view=ObjectPage />
+                        <Route path=path!("/c/:cluster/kinds") view=KindsPage ssr=SsrMode::Async />
+                        <Route path=path!("/c/:cluster/k/:kind") view=KindListPage ssr=SsrMode::Async />
+                        <Route path=path!("/c/:cluster/k/:kind/:namespace/:name") view=ObjectPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("access") view=|| view! { <SectionPage section=Section::Access /> } />
                         <Route path=StaticSegment("audit") view=|| view! { <SectionPage section=Section::Audit /> } />
                     </ParentRoute>

@@ -48,3 +48,31 @@ export function row(page: Page, name: string) {
 export async function expectTotal(page: Page, n: number) {
   await expect(page.getByTestId("list-total")).toHaveText(String(n));
 }
+
+/**
+ * Makes sure namespace `load` holds `count` pods. They ask for a node that
+ * does not exist, so they stay Pending and take no node's capacity.
+ */
+export function ensureLoadPods(count = 2000) {
+  const have = kubectl("get", "pods", "-n", "load", "--no-headers", "--ignore-not-found").trim();
+  if (have.split("\n").filter((l) => l.trim()).length >= count) return;
+  const items = [];
+  for (let i = 0; i < count; i++) {
+    const n = String(i).padStart(4, "0");
+    items.push({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: `load-${n}`, namespace: "load", labels: { app: "load", shard: String(i % 10) } },
+      spec: { nodeSelector: { "pilothouse.dev/nowhere": "true" }, containers: [{ name: "c", image: "busybox" }] },
+    });
+  }
+  execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig(), "create", "namespace", "load"], {
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig(), "create", "-f", "-"], {
+    encoding: "utf8",
+    input: JSON.stringify({ apiVersion: "v1", kind: "List", items }),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN_PASSWORD } from "./helpers";
+import { ensureLoadPods } from "./cluster-helpers";
 
 test("without JavaScript the Overview, lists and details are readable and paged", async ({ page }) => {
+  test.setTimeout(240_000);
+  ensureLoadPods();
   await page.goto("/login");
   await page.getByLabel("Username").fill("admin");
   await page.getByLabel("Password").fill(ADMIN_PASSWORD);
