@@ -14,6 +14,27 @@ const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(repo, "target", "site
 const dataDir = (process.env.PILOTHOUSE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "pilothouse-e2e-")));
 export const adminPassword = "e2e-admin-password-5f0c";
 
+// A second cluster, given to the server as a kubeconfig: nothing listens on
+// its port until a test starts a `pilothouse sim` there.
+const secondPort = Number(process.env.PILOTHOUSE_E2E_SECOND_PORT ??= String(port + 1));
+const secondKubeconfig = path.join(dataDir, "second-kubeconfig.yaml");
+fs.writeFileSync(
+  secondKubeconfig,
+  `apiVersion: v1
+kind: Config
+clusters:
+- name: second
+  cluster: {server: "http://127.0.0.1:${secondPort}"}
+users:
+- name: second
+  user: {}
+contexts:
+- name: second
+  context: {cluster: second, user: second}
+current-context: second
+`,
+);
+
 const chromiumArgs = [
   "--headless",
   "--no-sandbox",
@@ -58,7 +79,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `"${binary}" serve --listen 127.0.0.1:${port} --data-dir "${dataDir}" --site-root "${siteRoot}"`,
+    command: `"${binary}" serve --listen 127.0.0.1:${port} --data-dir "${dataDir}" --site-root "${siteRoot}" --embedded on --kubeconfig "${secondKubeconfig}"`,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 60_000,
     reuseExistingServer: false,
@@ -67,7 +88,6 @@ export default defineConfig({
       PILOTHOUSE_LOG: "warn",
       // Browser tests log in many times from one address.
       PILOTHOUSE_LOGIN_ATTEMPTS_PER_MINUTE: "50",
-      PILOTHOUSE_EMBEDDED: "on",
     },
   },
 });

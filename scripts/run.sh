@@ -25,8 +25,11 @@ cat <<MSG
   Pilothouse: http://$listen/
   Log in as:  admin
   Password:   $PILOTHOUSE_ADMIN_PASSWORD   (kept in $password_file; used only when the database is new)
+  Cluster:    the embedded cluster (3 workers and a demo namespace); its
+              kubeconfig is written to $data_dir/embedded-kubeconfig.yaml
+              so kubectl can change what the browser shows.
   Stop with Ctrl-C.
 
 MSG
 export LEPTOS_SITE_ROOT="$repo/target/site"
-exec "$PILOTHOUSE_SITE_TARGET_DIR/release/pilothouse" serve --listen "$listen" --data-dir "$data_dir"
+exec "$PILOTHOUSE_SITE_TARGET_DIR/release/pilothouse" serve --listen "$listen" --data-dir "$data_dir" "$@"
