@@ -66,10 +66,7 @@ export function ensureLoadPods(count = 2000) {
       spec: { nodeSelector: { "pilothouse.dev/nowhere": "true" }, containers: [{ name: "c", image: "busybox" }] },
     });
   }
-  execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig(), "create", "namespace", "load"], {
-    encoding: "utf8",
-    stdio: ["ignore", "ignore", "ignore"],
-  });
+  kubectlApply(JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "load" } }));
   execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig(), "create", "-f", "-"], {
     encoding: "utf8",
     input: JSON.stringify({ apiVersion: "v1", kind: "List", items }),

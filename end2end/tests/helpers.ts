@@ -4,7 +4,8 @@ export const ADMIN_PASSWORD = "e2e-admin-password-5f0c";
 
 /** Waits until the WebAssembly has hydrated the page. */
 export async function waitForHydration(page: Page) {
-  await expect(page.locator("#app[data-hydrated='true']")).toBeAttached();
+  // A debug build's WebAssembly can take a while to compile on a busy machine.
+  await expect(page.locator("#app[data-hydrated='true']")).toBeAttached({ timeout: 45_000 });
 }
 
 /** Signs in as admin through the login form. */

@@ -29,7 +29,7 @@ pub fn ObjectPage() -> impl IntoView {
     let version = RwSignal::new(0u64);
     let args = move || (cluster(), kind(), namespace(), name(), version.get());
     let data = Resource::new(args, |(c, k, ns, n, _)| get_object_detail(c, k, ns, n));
-    follow_changes(cluster(), kind(), namespace(), name(), version);
+    untrack(|| follow_changes(cluster(), kind(), namespace(), name(), version));
     view! {
         <section class="page detail-page" data-testid="detail-page">
             <p class="breadcrumb">
