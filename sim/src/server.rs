@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::api::{self, AllowAll, ApiState};
+use crate::api::{self, AllowAll, ApiState, OpenWatches};
 use crate::clock::Clock;
 use crate::cluster::faults::Faults;
 use crate::cluster::{self, ClusterConfig, ClusterContext};
@@ -75,6 +75,7 @@ pub struct SimHandle {
     tasks: Vec<JoinHandle<()>>,
     kubeconfig_path: Option<PathBuf>,
     faults: Faults,
+    watches: OpenWatches,
 }
 
 impl Sim {
@@ -113,7 +114,9 @@ impl Sim {
             authorizer: Arc::new(AllowAll),
             shutdown: shutdown_rx.clone(),
             faults: faults.clone(),
+            watches: OpenWatches::default(),
         };
+        let watches = state.watches.clone();
         let app = api::router(state);
         let mut stop = shutdown_rx;
         let server = tokio::spawn(async move {
@@ -132,6 +135,7 @@ impl Sim {
             tasks,
             kubeconfig_path: config.kubeconfig_out.clone(),
             faults,
+            watches,
         };
         if let Some(path) = &config.kubeconfig_out {
             std::fs::write(path, handle.kubeconfig_yaml()).map_err(|source| {
@@ -164,6 +168,11 @@ impl SimHandle {
     /// Fault injection for this simulator (the same handle `/sim/v1` uses).
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// Open watch streams per type (the same counts `/sim/v1/watches` reports).
+    pub fn open_watches(&self) -> &OpenWatches {
+        &self.watches
     }
 
     /// Where the kubeconfig was written, if anywhere.

@@ -5,6 +5,7 @@
 //! | request | effect |
 //! |---|---|
 //! | `GET /sim/v1/faults` | faults in effect |
+//! | `GET /sim/v1/watches` | open watch streams per resource type |
 //! | `POST /sim/v1/nodes/{name}/stop` / `start` | stop / restart the node's kubelet |
 //! | `POST /sim/v1/namespaces/{ns}/pods/{name}/crash?container=C` | kill a container (exit 137) |
 //! | `POST /sim/v1/namespaces/{ns}/pods/{name}/image-pull-failure` (`DELETE` lifts it) | fail its image pulls |
@@ -52,6 +53,7 @@ pub async fn serve(state: &ApiState, req: Request) -> Result<Response, ApiError>
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let answer = match (&method, parts.as_slice()) {
         (&Method::GET, ["sim", "v1", "faults"]) => Ok(faults.state()),
+        (&Method::GET, ["sim", "v1", "watches"]) => Ok(state.watches.to_json()),
         (&Method::POST, ["sim", "v1", "nodes", node, "stop"]) => faults.stop_node(node),
         (&Method::POST, ["sim", "v1", "nodes", node, "start"]) => faults.start_node(node),
         (&Method::POST, ["sim", "v1", "namespaces", ns, "pods", pod, "crash"]) => {

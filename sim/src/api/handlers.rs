@@ -70,15 +70,7 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
     };
     match (info.verb.as_str(), info.subresource.as_str()) {
         ("list", "") => ctx.list(),
-        ("watch", "") => watch::serve(
-            &ctx.state.store,
-            state.shutdown.clone(),
-            state.faults.watch_faults(),
-            &rt,
-            &info,
-            &query,
-            &headers,
-        ),
+        ("watch", "") => watch::serve(state, &rt, &info, &query, &headers),
         ("get", "") => ctx.get(),
         ("create", "") => ctx.create(&body),
         ("update", "") => ctx.update(&body, Target::Main),

@@ -12,6 +12,7 @@ mod encode;
 mod faults;
 mod handlers;
 mod logs;
+pub mod open_watches;
 pub mod openapi;
 mod query;
 pub mod request_info;
@@ -26,6 +27,7 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 
+pub use open_watches::{OpenWatches, WatchedType};
 pub use request_info::RequestInfo;
 pub use status::ApiError;
 
@@ -61,6 +63,8 @@ pub struct ApiState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Fault injection, served under `/sim/v1` (see `api/faults.rs`).
     pub faults: crate::cluster::faults::Faults,
+    /// Open watch streams per type (`GET /sim/v1/watches`).
+    pub watches: OpenWatches,
 }
 
 /// The API as an axum router (also usable as an in-process tower service).

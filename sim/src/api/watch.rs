@@ -22,8 +22,9 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::encode::{self, IncludeObject, wants_table};
+use super::open_watches::{WatchGuard, WatchedType};
 use super::query::Query;
-use super::{ApiError, RequestInfo};
+use super::{ApiError, ApiState, RequestInfo};
 use crate::cluster::faults::WatchFaults;
 use crate::registry::ResourceType;
 use crate::store::{
@@ -36,14 +37,13 @@ const BOOKMARK_EVERY: Duration = Duration::from_secs(10);
 
 /// Starts a watch and returns the streaming response.
 pub fn serve(
-    store: &Store,
-    shutdown: tokio::sync::watch::Receiver<bool>,
-    faults: WatchFaults,
+    state: &ApiState,
     rt: &ResourceType,
     info: &RequestInfo,
     query: &Query,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
+    let store = &state.store;
     let mut opts = query.list_options(rt, &info.namespace)?;
     if !info.name.is_empty() {
         let fields = match query.get("fieldSelector") {
@@ -81,8 +81,13 @@ pub fn serve(
         initial_end_pending: send_initial == Some(true),
         table: wants_table(headers).then(|| (rt.clone(), IncludeObject::from_query(query))),
         store: store.clone(),
-        shutdown,
-        faults,
+        shutdown: state.shutdown.clone(),
+        faults: state.faults.watch_faults(),
+        _open: state.watches.open(WatchedType {
+            group: rt.group.clone(),
+            version: rt.version.clone(),
+            resource: rt.plural.clone(),
+        }),
     };
     let (tx, rx) = mpsc::channel::<Result<Bytes, Infallible>>(16);
     tokio::spawn(stream.run(tx, timeout));
@@ -104,6 +109,8 @@ struct WatchStream {
     shutdown: tokio::sync::watch::Receiver<bool>,
     /// Fault injection: drop the stream, or hold events back for a while.
     faults: WatchFaults,
+    /// Counts this stream as open until the task ends.
+    _open: WatchGuard,
 }
 
 type Tx = mpsc::Sender<Result<Bytes, Infallible>>;

@@ -96,6 +96,29 @@ pub async fn sim_api(client: &kube::Client, method: &str, path: &str) -> (u16, V
     }
 }
 
+/// Open watch streams of `resource` (plural, any group) that
+/// `/sim/v1/watches` reports.
+pub async fn open_watches(client: &kube::Client, resource: &str) -> u64 {
+    let (code, body) = sim_api(client, "GET", "/sim/v1/watches").await;
+    assert_eq!(code, 200, "{body}");
+    body["watches"]
+        .as_array()
+        .expect("a watches list")
+        .iter()
+        .filter(|w| w["resource"] == resource)
+        .filter_map(|w| w["count"].as_u64())
+        .sum()
+}
+
+/// Waits until exactly `n` watch streams of `resource` are open: the
+/// signal that a client's watch has started (or ended).
+pub async fn wait_for_watches(client: &kube::Client, resource: &str, n: u64) {
+    eventually(&format!("{n} open watch(es) of {resource}"), || async {
+        (open_watches(client, resource).await == n).then_some(())
+    })
+    .await
+}
+
 impl TestSim {
     /// A `kubectl` command with this simulator's kubeconfig and a fresh cache dir.
     pub fn kubectl_cmd(&self, args: &[&str]) -> tokio::process::Command {
