@@ -1,0 +1,246 @@
+//! The live stream over a real socket: many sessions share one upstream
+//! watch per kind (the embedded cluster itself counts its open watches),
+//! changes arrive as row diffs, a foreign `Origin` is refused, and signing
+//! out ends the session's streams.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use futures::{SinkExt, StreamExt};
+use gateway::cluster::ClusterSpec;
+use gateway::{Gateway, GatewayOptions};
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Api, PostParams};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use common::http::{send, sign_in};
+use server::config::ServeConfig;
+use server::startup;
+
+const PASSWORD: &str = "correct horse battery staple";
+const WAIT: Duration = Duration::from_secs(20);
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Served {
+    app: axum::Router,
+    addr: SocketAddr,
+    kube: kube::Client,
+    sim: sim::SimHandle,
+    _dir: tempfile::TempDir,
+}
+
+async fn serve() -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ServeConfig::for_data_dir(dir.path().join("data"));
+    config.site_root = dir.path().join("site");
+    config.login_attempts_per_minute = 1000;
+    let mut prepared = startup::prepare(config, Some(PASSWORD.into()))
+        .await
+        .unwrap();
+    let sim = sim::Sim::start(sim::SimConfig::default()).await.unwrap();
+    let kubeconfig = kube::config::Kubeconfig::from_yaml(&sim.kubeconfig_yaml()).unwrap();
+    let spec = ClusterSpec {
+        name: "sim".into(),
+        origin: "test".into(),
+        kubeconfig: kubeconfig.clone(),
+        context: sim::server::CONTEXT_NAME.into(),
+    };
+    prepared.state.gateway = Gateway::start(vec![spec], GatewayOptions::default());
+    let app = server::web::router(prepared.state, prepared.session_store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let served = app.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            served.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .unwrap();
+    let kube = kube::Client::try_from(config).unwrap();
+    Served {
+        app,
+        addr,
+        kube,
+        sim,
+        _dir: dir,
+    }
+}
+
+impl Served {
+    async fn connect(
+        &self,
+        cookie: &str,
+        origin: &str,
+    ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+        let mut request = format!("ws://{}/api/v1/stream", self.addr)
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert(header::COOKIE, cookie.parse().unwrap());
+        request
+            .headers_mut()
+            .insert(header::ORIGIN, origin.parse().unwrap());
+        tokio_tungstenite::connect_async(request)
+            .await
+            .map(|(socket, _)| socket)
+    }
+
+    fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The embedded cluster's count of open watches of `resource`.
+    async fn upstream_watches(&self, resource: &str) -> u64 {
+        let request = http::Request::get("/sim/v1/watches")
+            .body(Vec::new())
+            .unwrap();
+        let text = self.kube.request_text(request).await.unwrap();
+        let body: Value = serde_json::from_str(&text).unwrap();
+        body["watches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["resource"] == resource)
+            .map(|w| w["count"].as_u64().unwrap())
+            .sum()
+    }
+}
+
+async fn subscribe(socket: &mut Socket, query: Value) {
+    let message =
+        json!({"op": "list", "id": "pods", "cluster": "sim", "kind": "pods", "query": query});
+    socket
+        .send(Message::text(message.to_string()))
+        .await
+        .unwrap();
+}
+
+/// The next JSON message, skipping pings.
+async fn next(socket: &mut Socket) -> Option<Value> {
+    let read = async {
+        while let Some(message) = socket.next().await {
+            match message.ok()? {
+                Message::Text(text) => return serde_json::from_str(&text).ok(),
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+        None
+    };
+    tokio::time::timeout(WAIT, read)
+        .await
+        .expect("a message within the wait")
+}
+
+fn query(namespace: &str, filter: &str) -> Value {
+    json!({"namespace": namespace, "filter": filter, "selector": "", "sort": {"column": "name", "descending": false}, "offset": 0, "limit": 0})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_sessions_on_the_pods_page_open_one_pods_watch_upstream() {
+    let served = serve().await;
+    let mut sockets = Vec::new();
+    for _ in 0..50 {
+        let cookie = sign_in(&served.app, "admin", PASSWORD).await;
+        let mut socket = served.connect(&cookie, &served.origin()).await.unwrap();
+        subscribe(&mut socket, json!({"namespace": null, "filter": "", "selector": "", "sort": {"column": "name", "descending": false}, "offset": 0, "limit": 0})).await;
+        let first = next(&mut socket).await.unwrap();
+        assert_eq!(first["type"], "page", "{first}");
+        assert!(first["diff"]["total"].as_u64().unwrap() > 5);
+        sockets.push(socket);
+    }
+    assert_eq!(served.upstream_watches("pods").await, 1);
+    served.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_pod_arrives_as_a_row_diff() {
+    let served = serve().await;
+    let cookie = sign_in(&served.app, "admin", PASSWORD).await;
+    let mut socket = served.connect(&cookie, &served.origin()).await.unwrap();
+    subscribe(&mut socket, query("demo", "streamed")).await;
+    let first = next(&mut socket).await.unwrap();
+    assert_eq!(first["diff"]["total"], 0);
+    let pod: Pod = serde_json::from_value(json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "streamed", "namespace": "demo"},
+        "spec": {"containers": [{"name": "c", "image": "busybox"}]}
+    }))
+    .unwrap();
+    Api::<Pod>::namespaced(served.kube.clone(), "demo")
+        .create(&PostParams::default(), &pod)
+        .await
+        .unwrap();
+    let diff = next(&mut socket).await.unwrap();
+    assert_eq!(diff["diff"]["total"], 1, "{diff}");
+    assert_eq!(diff["diff"]["upserts"][0]["name"], "streamed");
+    assert!(
+        diff["diff"]["upserts"].as_array().unwrap().len() == 1,
+        "only the changed row is sent"
+    );
+    served.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_foreign_origin_is_refused() {
+    let served = serve().await;
+    let cookie = sign_in(&served.app, "admin", PASSWORD).await;
+    let refused = served.connect(&cookie, "http://evil.example").await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), StatusCode::FORBIDDEN)
+        }
+        other => panic!("expected 403, got {other:?}"),
+    }
+    let no_session = served
+        .connect("pilothouse_session=forged", &served.origin())
+        .await;
+    assert!(
+        matches!(no_session, Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == StatusCode::UNAUTHORIZED)
+    );
+    served.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_ends_the_stream() {
+    let served = serve().await;
+    let cookie = sign_in(&served.app, "admin", PASSWORD).await;
+    let mut socket = served.connect(&cookie, &served.origin()).await.unwrap();
+    subscribe(&mut socket, query("demo", "")).await;
+    assert_eq!(next(&mut socket).await.unwrap()["type"], "page");
+    let logout = Request::post("/logout")
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        send(&served.app, logout).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    loop {
+        match next(&mut socket).await {
+            Some(message) if message["type"] == "ended" => break,
+            Some(_) => continue,
+            None => panic!("closed without saying the session ended"),
+        }
+    }
+    assert!(
+        next(&mut socket).await.is_none(),
+        "the stream closes after it ends"
+    );
+    served.sim.shutdown().await;
+}
