@@ -173,12 +173,11 @@ impl Cluster {
         summaries
     }
 
-    /// Rediscovers soon (a kind was asked for that discovery did not know).
+    /// Rediscovers at the next probe (a kind was asked for that discovery
+    /// did not know, e.g. a CRD just created). The probe loop bounds this
+    /// to one discovery per [`PROBE_EVERY`].
     pub fn request_discovery(&self) {
-        let mut last = self.last_discovery.lock().expect("discovery lock");
-        if last.is_some_and(|t| t.elapsed() > Duration::from_secs(2)) {
-            *last = None;
-        }
+        *self.last_discovery.lock().expect("discovery lock") = None;
     }
 
     /// Connects, probes and tidies until the process ends.
@@ -217,6 +216,8 @@ impl Cluster {
                 Ok(found) => {
                     *self.discovered.write().expect("discovery lock") = found;
                     *self.last_discovery.lock().expect("discovery lock") = Some(Instant::now());
+                    // Requests waiting for a kind look again.
+                    self.changed.send_modify(|g| *g += 1);
                 }
                 Err(error) => return self.lost(one_line(&error)),
             }

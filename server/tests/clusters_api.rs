@@ -99,13 +99,70 @@ async fn without_a_session_the_api_answers_401() {
     f.sim.shutdown().await;
 }
 
+/// Creates the CRD `crontabs.stable.example.com` (with a printer column)
+/// and two instances.
+async fn create_crontabs(kube: &kube::Client) {
+    use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+    let crd: CustomResourceDefinition = serde_json::from_value(serde_json::json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "crontabs.stable.example.com"},
+        "spec": {
+            "group": "stable.example.com", "scope": "Namespaced",
+            "names": {"plural": "crontabs", "singular": "crontab", "kind": "CronTab"},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+                "additionalPrinterColumns": [{"name": "Spec", "type": "string", "jsonPath": ".spec.cronSpec"}]}]
+        }
+    }))
+    .unwrap();
+    Api::<CustomResourceDefinition>::all(kube.clone()).create(&PostParams::default(), &crd).await.unwrap();
+    let resource = kube::discovery::ApiResource {
+        group: "stable.example.com".into(),
+        version: "v1".into(),
+        api_version: "stable.example.com/v1".into(),
+        kind: "CronTab".into(),
+        plural: "crontabs".into(),
+    };
+    let api: Api<DynamicObject> = Api::namespaced_with(kube.clone(), "demo", &resource);
+    for name in ["nightly", "hourly"] {
+        let object: DynamicObject = serde_json::from_value(serde_json::json!({
+            "apiVersion": "stable.example.com/v1", "kind": "CronTab",
+            "metadata": {"name": name, "namespace": "demo"},
+            "spec": {"cronSpec": format!("* * * * */{name}")}
+        }))
+        .unwrap();
+        for _ in 0..50 {
+            // The new resource is served once the CRD is established.
+            if api.create(&PostParams::default(), &object).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crd_created_now_is_listed_with_its_printer_columns() {
+    let f = fixture().await;
+    create_crontabs(&f.kube).await;
+    let (status, list) = f.json("/api/v1/clusters/sim/resources/crontabs.stable.example.com").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["total"], 2);
+    assert_eq!(list["columns"][0]["title"], "Spec", "{list}");
+    assert_eq!(list["rows"][0]["cells"][0]["text"], "* * * * */hourly");
+    f.sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_listable_kind_counts_what_the_cluster_lists() {
     let f = fixture().await;
+    create_crontabs(&f.kube).await;
+    let _ = f.json("/api/v1/clusters/sim/resources/crontabs.stable.example.com").await;
     let (status, kinds) = f.json("/api/v1/clusters/sim/kinds").await;
     assert_eq!(status, StatusCode::OK);
     let kinds = kinds.as_array().unwrap();
     assert!(kinds.len() > 20, "{} kinds", kinds.len());
+    assert!(kinds.iter().any(|k| k["kind"] == "CronTab"), "the new CRD is discovered");
     for kind in kinds {
         let verbs: Vec<&str> = kind["verbs"]
             .as_array()
