@@ -67,7 +67,7 @@ export function ensureLoadPods(count = 2000) {
     });
   }
   kubectlApply(JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "load" } }));
-  execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig(), "create", "-f", "-"], {
+  execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig(), "create", "--validate=false", "-f", "-"], {
     encoding: "utf8",
     input: JSON.stringify({ apiVersion: "v1", kind: "List", items }),
     maxBuffer: 64 * 1024 * 1024,

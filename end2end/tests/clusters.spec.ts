@@ -126,6 +126,56 @@ spec:
     expect(shard).toBe(100);
   });
 
+  test("every kind kubectl lists has the count kubectl gives", async ({ page }) => {
+    test.setTimeout(180_000);
+    kubectlApply(`
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.e2e.example.com}
+spec:
+  group: e2e.example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`);
+    await expect
+      .poll(() => kubectl("api-resources", "--verbs=list", "-o", "name").includes("widgets.e2e.example.com"))
+      .toBe(true);
+    kubectlApply(`
+apiVersion: e2e.example.com/v1
+kind: Widget
+metadata: {name: gizmo, namespace: demo}
+---
+apiVersion: e2e.example.com/v1
+kind: Widget
+metadata: {name: gadget, namespace: demo}
+`);
+    await open(page, "/c/embedded/kinds");
+    await expect(page.locator('li[data-kind="widgets.e2e.example.com"]')).toBeVisible({ timeout: 30_000 });
+    const kinds = kubectl("api-resources", "--verbs=list", "-o", "name").trim().split("\n");
+    expect(kinds.length).toBeGreaterThan(20);
+    const count = (kind: string) =>
+      kubectl("get", kind, "-A", "--no-headers", "--ignore-not-found").split("\n").filter((l) => l.trim()).length;
+    for (const kind of kinds) {
+      // Events keep coming: compare until both sides agree.
+      await expect
+        .poll(async () => {
+          const response = await page.request.get(`/api/v1/clusters/embedded/resources/${kind}?limit=1`);
+          expect(response.status(), kind).toBe(200);
+          const ours = (await response.json()).total;
+          return ours === count(kind) ? "same" : `${ours} vs ${count(kind)}`;
+        }, { message: kind, timeout: 20_000 })
+        .toBe("same");
+    }
+    await page.goto("/c/embedded/k/widgets.e2e.example.com?namespace=demo");
+    await expectTotal(page, 2);
+    await expect(row(page, "gizmo")).toBeVisible();
+  });
+
   test("markup in annotations is shown as text and breaks no policy", async ({ page }) => {
     const violations: string[] = [];
     await page.exposeFunction("reportViolation", (v: string) => violations.push(v));
@@ -162,7 +212,7 @@ data: {k: "${hostile}"}
     }).toBe(1);
     // Names of Kubernetes kinds and a few acronyms stay as they are in Chinese text.
     const allowed =
-      /^(Pod|pod|IP|CPU|YAML|Pilothouse|embedded|Kubernetes|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Service|ConfigMap|Secret|Ingress|Endpoints|EndpointSlice|Node|Namespace)$/;
+      /^(Pod|pod|IP|CPU|YAML|Pilothouse|embedded|Enter|Kubernetes|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Service|ConfigMap|Secret|Ingress|Endpoints|EndpointSlice|Node|Namespace)$/;
     try {
     for (const target of ["/c/embedded/overview", "/c/embedded/k/pods?namespace=demo", "/c/embedded/k/pods/demo/myapp-pod"]) {
       await page.goto(target);
