@@ -270,10 +270,18 @@ async fn no_secret_value_leaves_the_server() {
         "/api/v1/clusters/sim/resources/secrets/demo/db-password",
         "/api/v1/clusters/sim/overview",
         "/api/v1/clusters/sim/resources/events",
+        "/c/sim/k/secrets?namespace=demo",
+        "/c/sim/k/secrets/demo/db-password",
+        "/c/sim/overview",
+        "/c/sim/k/events",
+        "/c/sim/kinds",
     ] {
         let response = send(&f.app, get(path, Some(&f.cookie))).await;
         let text = body_text(response).await;
         seen |= text.contains("db-password");
+        if path.ends_with("/db-password") {
+            assert!(text.contains("redacted: 25 bytes"), "{path} shows the size: {text}");
+        }
         assert!(
             !text.contains(value) && !text.contains(encoded),
             "{path} leaks the value: {text}"
