@@ -155,7 +155,13 @@ kind: Widget
 metadata: {name: gadget, namespace: demo}
 `);
     await open(page, "/c/embedded/kinds");
-    await expect(page.locator('li[data-kind="widgets.e2e.example.com"]')).toBeVisible({ timeout: 30_000 });
+    // Kinds are rediscovered every 15 s (or at once when a page asks for one).
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return page.locator('li[data-kind="widgets.e2e.example.com"]').count();
+      }, { timeout: 40_000 })
+      .toBe(1);
     const kinds = kubectl("api-resources", "--verbs=list", "-o", "name").trim().split("\n");
     expect(kinds.length).toBeGreaterThan(20);
     const count = (kind: string) =>
@@ -218,7 +224,7 @@ data: {k: "${hostile}"}
       await page.goto(target);
       await waitForHydration(page);
       const labels = await page
-        .locator("main h1, main h2, main h3, main th, main label span, main dt, main button, nav.sidenav a, p.lead, .list-status > span")
+        .locator("main h1:not([data-testid=object-name]), main h2, main h3, main th, main label span, main dt, main button, nav.sidenav a, p.lead, .list-status > span")
         .allInnerTexts();
       for (const label of labels) {
         const words = label.match(/[A-Za-z]{2,}/g) ?? [];
