@@ -112,17 +112,12 @@ impl Gateway {
         kind_slug: &str,
         query: &ListQuery,
     ) -> Result<KindList, GatewayError> {
-        let (cluster, kind) = self.resolve(subject, cluster, kind_slug).await?;
-        let selector = parse_selector(&query.selector)?;
-        check(
-            subject,
-            &list_action(cluster.name(), &kind, query.namespace.as_deref()),
-        )?;
-        let watch = self.watch_of(&cluster, &kind)?;
+        let (cluster, watch, selector) = self.listable(subject, cluster, kind_slug, query).await?;
         if watch.sync_state() != crate::query::SyncState::Synced {
             watch.synced(self.options.first_sync_wait).await;
         }
         let page = page(subject, &cluster, &watch, query, &selector);
+        let kind = watch.info.clone();
         Ok(KindList {
             columns: rows::columns(&kind),
             kind,
@@ -138,13 +133,7 @@ impl Gateway {
         kind_slug: &str,
         query: ListQuery,
     ) -> Result<LiveList, GatewayError> {
-        let (cluster, kind) = self.resolve(subject, cluster, kind_slug).await?;
-        let selector = parse_selector(&query.selector)?;
-        check(
-            subject,
-            &list_action(cluster.name(), &kind, query.namespace.as_deref()),
-        )?;
-        let watch = self.watch_of(&cluster, &kind)?;
+        let (cluster, watch, selector) = self.listable(subject, cluster, kind_slug, &query).await?;
         Ok(LiveList::new(
             subject.clone(),
             cluster,
@@ -238,6 +227,23 @@ impl Gateway {
     /// Every cluster, for `/metrics` (operators, not users: no subject).
     pub fn all_clusters(&self) -> &[Arc<Cluster>] {
         &self.clusters
+    }
+
+    /// The shared watch behind a list query, once `subject` may list the
+    /// kind in the query's namespace and the selector parses.
+    async fn listable(
+        &self,
+        subject: &Subject,
+        cluster: &str,
+        kind_slug: &str,
+        query: &ListQuery,
+    ) -> Result<(Arc<Cluster>, Arc<KindWatch>, LabelSelector), GatewayError> {
+        let (cluster, kind) = self.resolve(subject, cluster, kind_slug).await?;
+        let selector = parse_selector(&query.selector)?;
+        let namespace = query.namespace.as_deref();
+        check(subject, &list_action(cluster.name(), &kind, namespace))?;
+        let watch = self.watch_of(&cluster, &kind)?;
+        Ok((cluster, watch, selector))
     }
 
     /// The kind a URL segment names in `cluster`, if `subject` may see the

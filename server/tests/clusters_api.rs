@@ -115,7 +115,10 @@ async fn create_crontabs(kube: &kube::Client) {
         }
     }))
     .unwrap();
-    Api::<CustomResourceDefinition>::all(kube.clone()).create(&PostParams::default(), &crd).await.unwrap();
+    Api::<CustomResourceDefinition>::all(kube.clone())
+        .create(&PostParams::default(), &crd)
+        .await
+        .unwrap();
     let resource = kube::discovery::ApiResource {
         group: "stable.example.com".into(),
         version: "v1".into(),
@@ -145,7 +148,9 @@ async fn create_crontabs(kube: &kube::Client) {
 async fn a_crd_created_now_is_listed_with_its_printer_columns() {
     let f = fixture().await;
     create_crontabs(&f.kube).await;
-    let (status, list) = f.json("/api/v1/clusters/sim/resources/crontabs.stable.example.com").await;
+    let (status, list) = f
+        .json("/api/v1/clusters/sim/resources/crontabs.stable.example.com")
+        .await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list["total"], 2);
     assert_eq!(list["columns"][0]["title"], "Spec", "{list}");
@@ -157,12 +162,17 @@ async fn a_crd_created_now_is_listed_with_its_printer_columns() {
 async fn every_listable_kind_counts_what_the_cluster_lists() {
     let f = fixture().await;
     create_crontabs(&f.kube).await;
-    let _ = f.json("/api/v1/clusters/sim/resources/crontabs.stable.example.com").await;
+    let _ = f
+        .json("/api/v1/clusters/sim/resources/crontabs.stable.example.com")
+        .await;
     let (status, kinds) = f.json("/api/v1/clusters/sim/kinds").await;
     assert_eq!(status, StatusCode::OK);
     let kinds = kinds.as_array().unwrap();
     assert!(kinds.len() > 20, "{} kinds", kinds.len());
-    assert!(kinds.iter().any(|k| k["kind"] == "CronTab"), "the new CRD is discovered");
+    assert!(
+        kinds.iter().any(|k| k["kind"] == "CronTab"),
+        "the new CRD is discovered"
+    );
     for kind in kinds {
         let verbs: Vec<&str> = kind["verbs"]
             .as_array()
@@ -280,7 +290,10 @@ async fn no_secret_value_leaves_the_server() {
         let text = body_text(response).await;
         seen |= text.contains("db-password");
         if path.ends_with("/db-password") {
-            assert!(text.contains("redacted: 25 bytes"), "{path} shows the size: {text}");
+            assert!(
+                text.contains("redacted: 25 bytes"),
+                "{path} shows the size: {text}"
+            );
         }
         assert!(
             !text.contains(value) && !text.contains(encoded),

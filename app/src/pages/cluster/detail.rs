@@ -10,7 +10,7 @@ use gateway::detail::ObjectDetail;
 use gateway::row::Row;
 
 use super::pod_anatomy::PodAnatomy;
-use super::{LoadError, detail_path, list_path, param};
+use super::{detail_path, list_path, loaded, param};
 use crate::components::age::age;
 use crate::components::stream_notice::StreamNotice;
 use crate::i18n::Key;
@@ -36,14 +36,7 @@ pub fn ObjectPage() -> impl IntoView {
                 <a href=move || list_path(&cluster(), &kind())>{tr(Key::BackToList)}</a>
             </p>
             <StreamNotice />
-            <Transition fallback=|| view! { <p class="loading">{tr(Key::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(detail) => view! { <DetailBody detail=detail cluster=cluster() /> }.into_any(),
-                        Err(err) => view! { <LoadError message=err.to_string() /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(data, move |detail| view! { <DetailBody detail=detail cluster=cluster() /> })}
         </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{LoadError, list_path, param};
+use super::{list_path, loaded, param};
 use crate::i18n::Key;
 use crate::server_fns::cluster::cluster_kinds;
 use crate::tr;
@@ -17,34 +17,26 @@ pub fn KindsPage() -> impl IntoView {
         <section class="page" data-testid="kinds-page">
             <h1>{tr(Key::NavResources)}</h1>
             <p class="lead">{tr(Key::ResourcesIntro)}</p>
-            <Transition fallback=|| view! { <p class="loading">{tr(Key::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(kinds) => {
-                            let cluster = cluster();
-                            view! {
-                                <ul class="kind-list">
-                                    {kinds
-                                        .into_iter()
-                                        .map(|k| {
-                                            let slug = k.key.slug();
-                                            view! {
-                                                <li data-kind=slug.clone()>
-                                                    <a href=list_path(&cluster, &slug)>{k.kind.clone()}</a>
-                                                    " "
-                                                    <small>{slug.clone()}</small>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                                .into_any()
-                        }
-                        Err(err) => view! { <LoadError message=err.to_string() /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(data, move |kinds| {
+                let cluster = cluster();
+                view! {
+                    <ul class="kind-list">
+                        {kinds
+                            .into_iter()
+                            .map(|k| {
+                                let slug = k.key.slug();
+                                view! {
+                                    <li data-kind=slug.clone()>
+                                        <a href=list_path(&cluster, &slug)>{k.kind.clone()}</a>
+                                        " "
+                                        <small>{slug.clone()}</small>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
         </section>
     }
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 use gateway::query::SyncState;
 use gateway::row::Row;
 
-use super::{LoadError, detail_path, list_path, param};
+use super::{detail_path, list_path, loaded, param};
 use crate::components::rows_table::RowsTable;
 use crate::components::stream_notice::StreamNotice;
 use crate::i18n::Key;
@@ -105,14 +105,7 @@ pub fn KindListPage() -> impl IntoView {
     view! {
         <section class="page list-page" data-testid="list-page">
             <SectionTabs />
-            <Transition fallback=|| view! { <p class="loading">{tr(Key::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(view) => view! { <ListBody view=view args=args() /> }.into_any(),
-                        Err(err) => view! { <LoadError message=err.to_string() /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(data, move |view| view! { <ListBody view=view args=args() /> })}
         </section>
     }
 }

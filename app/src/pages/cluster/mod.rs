@@ -56,6 +56,31 @@ pub fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + '
     move || params.read().get(name).unwrap_or_default()
 }
 
+/// The page's data once loaded: `render(data)`, a loading line before it
+/// arrives (kept while reloading), the error panel if it failed.
+pub fn loaded<T, V>(
+    data: Resource<Result<T, ServerFnError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="loading">{crate::tr(crate::i18n::Key::Loading)}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(err) => view! { <LoadError message=err.to_string() /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// The error panel of a page whose data could not be loaded.
 #[component]
 pub fn LoadError(message: String) -> impl IntoView {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use gateway::overview::Overview;
 use gateway::query::SyncState;
 
-use super::{LoadError, detail_path, list_path, param};
+use super::{detail_path, list_path, loaded, param};
 use crate::components::cluster_picker::StateBadge;
 use crate::components::stream_notice::StreamNotice;
 use crate::i18n::Key;
@@ -22,14 +22,7 @@ pub fn OverviewPage() -> impl IntoView {
     view! {
         <section class="page overview" data-testid="overview">
             <h1>{tr(Key::NavOverview)}</h1>
-            <Transition fallback=|| view! { <p class="loading">{tr(Key::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(overview) => view! { <OverviewBody overview=overview /> }.into_any(),
-                        Err(err) => view! { <LoadError message=err.to_string() /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(data, |overview| view! { <OverviewBody overview=overview /> })}
         </section>
     }
 }
