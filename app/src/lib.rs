@@ -22,7 +22,8 @@ use leptos_router::{
 use crate::components::layout::AppLayout;
 use crate::i18n::Locale;
 use crate::pages::{
-    home::HomePage, login::LoginPage, not_found::NotFound, section::Section, section::SectionPage,
+    account_password::PasswordPage, home::HomePage, login::LoginPage, not_found::NotFound,
+    section::Section, section::SectionPage,
 };
 use crate::session::{Theme, current_session};
 
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=LoginPage />
                     <ParentRoute path=StaticSegment("") view=AppLayout>
                         <Route path=StaticSegment("") view=HomePage />
+                        <Route path=(StaticSegment("account"), StaticSegment("password")) view=PasswordPage />
                         <Route path=StaticSegment("overview") view=|| view! { <SectionPage section=Section::Overview /> } />
                         <Route path=StaticSegment("topology") view=|| view! { <SectionPage section=Section::Topology /> } />
                         <Route path=StaticSegment("workloads") view=|| view! { <SectionPage section=Section::Workloads /> } />

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod data_dir;
 pub mod db;
+pub mod https;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

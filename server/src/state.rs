@@ -10,6 +10,7 @@ use sqlx::SqlitePool;
 use crate::accounts::UserStore;
 use crate::audit::AuditLog;
 use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::verifier::Verifier;
 use crate::config::ServeConfig;
 
 /// Shared state of the web server.
@@ -21,6 +22,8 @@ pub struct AppState {
     pub users: UserStore,
     pub audit: AuditLog,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Runs password checks, a few at a time.
+    pub verifier: Arc<Verifier>,
     /// Set once migrations have run; `/readyz` reports it.
     pub ready: Arc<AtomicBool>,
 }

@@ -4,3 +4,4 @@ pub mod header;
 pub mod layout;
 pub mod nav;
 pub mod preferences;
+pub mod query_error;

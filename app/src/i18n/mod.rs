@@ -135,6 +135,22 @@ pub enum Key {
     NotFoundBody,
     BackHome,
     SavePreferenceFailed,
+    LoginErrorBusy,
+    SignInNotRecorded,
+    SignOutNotRecorded,
+    ChangePassword,
+    CurrentPassword,
+    NewPassword,
+    ConfirmPassword,
+    PasswordChanged,
+    PasswordErrorCurrent,
+    PasswordErrorMismatch,
+    PasswordErrorShort,
+    PasswordErrorLong,
+    PasswordErrorSame,
+    PasswordErrorRateLimited,
+    PasswordErrorBadRequest,
+    PasswordChangeFailed,
 }
 
 #[cfg(test)]
