@@ -3,6 +3,11 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
+use crate::auth::rate_limit::Limits;
+
+/// Failed logins per minute per account and per address, unless set.
+const DEFAULT_LOGIN_CEILING: usize = 30;
+
 /// How the web app is served.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeConfig {
@@ -57,13 +62,10 @@ pub struct ServeConfig {
 
     /// Failed logins allowed per minute against one account from all
     /// addresses together, and from one address against all accounts: the
-    /// looser ceiling above the per-(account, address) limit.
-    #[arg(
-        long,
-        env = "PILOTHOUSE_LOGIN_ATTEMPTS_CEILING_PER_MINUTE",
-        default_value_t = 30
-    )]
-    pub login_attempts_ceiling_per_minute: usize,
+    /// looser ceiling above the per-(account, address) limit. Default: 30,
+    /// or `--login-attempts-per-minute` if that is higher.
+    #[arg(long, env = "PILOTHOUSE_LOGIN_ATTEMPTS_CEILING_PER_MINUTE")]
+    pub login_attempts_ceiling_per_minute: Option<usize>,
 
     /// Address of a reverse proxy whose `X-Forwarded-For` header is
     /// believed; repeat the flag (or separate with commas) for several.
@@ -115,7 +117,7 @@ impl ServeConfig {
 
     /// Refuses values that would make the server useless or unsafe.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let positive: [(&'static str, bool); 6] = [
+        let positive: [(&'static str, bool); 5] = [
             (
                 "login-attempts-per-minute",
                 self.login_attempts_per_minute > 0,
@@ -124,10 +126,6 @@ impl ServeConfig {
             ("session-max-hours", self.session_max_hours > 0),
             ("request-timeout-secs", self.request_timeout_secs > 0),
             ("max-body-bytes", self.max_body_bytes > 0),
-            (
-                "login-attempts-ceiling-per-minute",
-                self.login_attempts_ceiling_per_minute > 0,
-            ),
         ];
         if let Some((flag, _)) = positive.iter().find(|(_, ok)| !ok) {
             return Err(ConfigError {
@@ -135,13 +133,27 @@ impl ServeConfig {
                 problem: "must be greater than zero",
             });
         }
-        if self.login_attempts_ceiling_per_minute < self.login_attempts_per_minute {
+        if self
+            .login_attempts_ceiling_per_minute
+            .is_some_and(|ceiling| ceiling < self.login_attempts_per_minute)
+        {
             return Err(ConfigError {
                 flag: "login-attempts-ceiling-per-minute",
                 problem: "must not be below --login-attempts-per-minute",
             });
         }
         Ok(())
+    }
+
+    /// The login throttle's limits (see `auth::rate_limit`).
+    pub fn login_limits(&self) -> Limits {
+        let per_pair = self.login_attempts_per_minute;
+        Limits {
+            per_pair,
+            ceiling: self
+                .login_attempts_ceiling_per_minute
+                .unwrap_or(DEFAULT_LOGIN_CEILING.max(per_pair)),
+        }
     }
 
     /// Whether HTTPS is served directly.

@@ -13,7 +13,7 @@ use crate::accounts::UserStore;
 use crate::accounts::bootstrap::{self, Bootstrap};
 use crate::accounts::users::UserStoreError;
 use crate::audit::AuditLog;
-use crate::auth::rate_limit::{Limits, LoginLimiter};
+use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::sessions;
 use crate::auth::verifier::Verifier;
 use crate::config::{ConfigError, ServeConfig};
@@ -74,10 +74,7 @@ pub async fn prepare(
     let state = AppState {
         leptos_options,
         login_limiter: Arc::new(LoginLimiter::new(
-            Limits {
-                per_pair: config.login_attempts_per_minute,
-                ceiling: config.login_attempts_ceiling_per_minute,
-            },
+            config.login_limits(),
             Duration::from_secs(60),
         )),
         verifier: Arc::new(Verifier::default()),

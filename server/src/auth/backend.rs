@@ -58,7 +58,7 @@ pub enum BackendError {
 
 /// A valid Argon2id hash of a random password, checked when the user does
 /// not exist so that unknown users take as long as wrong passwords.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$/8cPVgxWRBs9hGmyPkZk/w$BFD/DQA8tcYfMp8JKMbl+Fo8cmvWbgyV57vgbd2sL0Q";
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$/8cPVgxWRBs9hGmyPkZk/w$BFD/DQA8tcYfMp8JKMbl+Fo8cmvWbgyV57vgbd2sL0Q";
 
 impl Backend {
     pub fn new(users: UserStore, verifier: Arc<Verifier>) -> Self {

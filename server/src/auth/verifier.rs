@@ -60,3 +60,25 @@ impl Default for Verifier {
         Self::new(2, 64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::backend::DUMMY_HASH as HASH;
+
+    #[tokio::test]
+    async fn a_check_beyond_the_queue_is_refused_at_once() {
+        let verifier = Verifier::new(1, 0);
+        let _queue_is_full = verifier.admitted.try_acquire().unwrap();
+        let refused = verifier.verify("x".into(), HASH.into()).await;
+        assert!(matches!(refused, Err(VerifyError::Busy)));
+        assert_eq!(verifier.started(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_check_within_the_bounds_runs() {
+        let verifier = Verifier::new(1, 0);
+        assert!(!verifier.verify("x".into(), HASH.into()).await.unwrap());
+        assert_eq!(verifier.started(), 1);
+    }
+}
