@@ -263,3 +263,28 @@ async fn the_password_page_speaks_both_languages() {
     assert!(chinese.contains("当前密码"));
     assert!(chinese.contains("两次输入的新密码不一致"));
 }
+
+#[tokio::test]
+async fn a_session_that_went_idle_is_swept_and_its_end_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, state) = app_and_state(dir.path(), |_| {}).await;
+    let cookie = log_in(&app).await;
+    // Idle past its expiry, without waiting for it.
+    sqlx::query("UPDATE sessions SET expiry_date = '2000-01-01 00:00:00'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let swept = server::auth::session_expiry::sweep(&state.pool, &state.users, &state.audit)
+        .await
+        .unwrap();
+    assert_eq!(swept, 1);
+    let row = &state.audit.recent(1).await.unwrap()[0];
+    assert_eq!(
+        (row.actor.as_str(), row.action.as_str(), row.detail.as_str()),
+        ("admin", "session.expired", "idle")
+    );
+    assert_eq!(
+        location(&send(&app, get("/", Some(&cookie))).await),
+        "/login"
+    );
+}

@@ -14,8 +14,8 @@ use app::ssr::AuthenticatedUser;
 
 use super::AuthSession;
 use super::client_address::ClientAddr;
+use super::session_expiry;
 use super::sessions::LOGIN_AT_KEY;
-use crate::audit::{AuditEvent, Outcome};
 use crate::state::AppState;
 
 /// Paths anyone may request.
@@ -73,14 +73,7 @@ pub async fn session_guard(
 /// already over, so a failed write is only logged.
 async fn record_expiry(state: &AppState, username: &str, client: &str) {
     tracing::info!(user = %username, "session reached its absolute lifetime");
-    let event = AuditEvent {
-        actor: username.to_owned(),
-        action: "session.expired".into(),
-        target: format!("user/{username}"),
-        outcome: Outcome::Success,
-        client: client.to_owned(),
-        detail: "absolute lifetime reached".into(),
-    };
+    let event = session_expiry::expired_event(username, client, "absolute lifetime reached");
     if let Err(err) = state.audit.record(&event).await {
         tracing::error!(error = %err, "could not record a session's expiry");
     }

@@ -15,6 +15,7 @@ pub mod next_path;
 mod pages;
 pub mod password_change;
 pub mod rate_limit;
+pub mod session_expiry;
 pub mod sessions;
 pub mod verifier;
 
