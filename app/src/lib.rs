@@ -27,7 +27,8 @@ use crate::pages::cluster::{
     detail::ObjectPage, kinds::KindsPage, list::KindListPage, overview::OverviewPage,
 };
 use crate::pages::{
-    home::HomePage, login::LoginPage, not_found::NotFound, section::Section, section::SectionPage,
+    account_password::PasswordPage, home::HomePage, login::LoginPage, not_found::NotFound,
+    section::Section, section::SectionPage,
 };
 use crate::session::{Theme, current_session};
 
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=LoginPage />
                     <ParentRoute path=StaticSegment("") view=AppLayout>
                         <Route path=StaticSegment("") view=HomePage />
+                        <Route path=(StaticSegment("account"), StaticSegment("password")) view=PasswordPage />
                         <Route path=path!("/c/:cluster/overview") view=OverviewPage ssr=SsrMode::Async />
                         <Route path=path!("/c/:cluster/topology") view=|| view! { <SectionPage section=Section::Topology /> } />
                         <Route path=path!("/c/:cluster/kinds") view=KindsPage ssr=SsrMode::Async />

@@ -18,6 +18,8 @@ use crate::session::{SessionInfo, Theme};
 pub struct AuthenticatedUser {
     pub id: i64,
     pub username: String,
+    /// The client's address, as the server resolved it, for audit rows.
+    pub client: String,
 }
 
 /// A boxed future, so that [`UserSettings`] can be a trait object.

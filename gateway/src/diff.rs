@@ -93,6 +93,24 @@ impl SentPage {
     }
 }
 
+/// Applies `diff` to the rows a page shows (the browser's side of
+/// [`SentPage::advance`]): removed rows go, upserted rows replace theirs or
+/// join, and the order follows the diff's when it has one.
+pub fn apply(rows: &mut Vec<Row>, diff: &PageDiff) {
+    let order: Vec<String> = match &diff.order {
+        Some(order) => order.clone(),
+        None => rows.iter().map(|r| r.uid.clone()).collect(),
+    };
+    let mut by_uid: HashMap<String, Row> = rows.drain(..).map(|r| (r.uid.clone(), r)).collect();
+    for uid in &diff.removes {
+        by_uid.remove(uid);
+    }
+    for row in &diff.upserts {
+        by_uid.insert(row.uid.clone(), row.clone());
+    }
+    *rows = order.iter().filter_map(|uid| by_uid.remove(uid)).collect();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,27 +180,9 @@ mod tests {
     #[test]
     fn a_new_total_or_sync_state_is_sent_even_with_the_same_rows() {
         let a = row("a", "Running");
-        let mut sent = SentPage::new(&[a.clone()], 1, SyncState::Syncing);
-        let diff = sent.advance(&[a.clone()], 5, SyncState::Synced).unwrap();
+        let mut sent = SentPage::new(std::slice::from_ref(&a), 1, SyncState::Syncing);
+        let diff = sent.advance(std::slice::from_ref(&a), 5, SyncState::Synced).unwrap();
         assert!(diff.is_empty());
         assert_eq!((diff.total, diff.sync), (5, SyncState::Synced));
     }
-}
-
-/// Applies `diff` to the rows a page shows (the browser's side of
-/// [`SentPage::advance`]): removed rows go, upserted rows replace theirs or
-/// join, and the order follows the diff's when it has one.
-pub fn apply(rows: &mut Vec<Row>, diff: &PageDiff) {
-    let order: Vec<String> = match &diff.order {
-        Some(order) => order.clone(),
-        None => rows.iter().map(|r| r.uid.clone()).collect(),
-    };
-    let mut by_uid: HashMap<String, Row> = rows.drain(..).map(|r| (r.uid.clone(), r)).collect();
-    for uid in &diff.removes {
-        by_uid.remove(uid);
-    }
-    for row in &diff.upserts {
-        by_uid.insert(row.uid.clone(), row.clone());
-    }
-    *rows = order.iter().filter_map(|uid| by_uid.remove(uid)).collect();
 }

@@ -1,7 +1,12 @@
 //! Configuration of `pilothouse serve`, from flags and the environment.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+
+use crate::auth::rate_limit::Limits;
+
+/// Failed logins per minute per account and per address, unless set.
+const DEFAULT_LOGIN_CEILING: usize = 30;
 
 /// How the web app is served.
 #[derive(Debug, Clone, clap::Args)]
@@ -57,6 +62,38 @@ pub struct ServeConfig {
 
     #[command(flatten)]
     pub clusters: crate::clusters::ClusterOptions,
+    /// Failed logins allowed per minute against one account from all
+    /// addresses together, and from one address against all accounts: the
+    /// looser ceiling above the per-(account, address) limit. Default: 30,
+    /// or `--login-attempts-per-minute` if that is higher.
+    #[arg(long, env = "PILOTHOUSE_LOGIN_ATTEMPTS_CEILING_PER_MINUTE")]
+    pub login_attempts_ceiling_per_minute: Option<usize>,
+
+    /// Address of a reverse proxy whose `X-Forwarded-For` header is
+    /// believed; repeat the flag (or separate with commas) for several.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PILOTHOUSE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+
+    /// PEM certificate chain: serve HTTPS directly (with `--tls-key`), with
+    /// secure cookies and HSTS.
+    #[arg(long, env = "PILOTHOUSE_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "PILOTHOUSE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+/// A configuration value that makes no sense; the message names the flag.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid configuration: --{flag} {problem}")]
+pub struct ConfigError {
+    pub flag: &'static str,
+    pub problem: &'static str,
 }
 
 /// Human-readable or one JSON object per line.
@@ -78,6 +115,58 @@ impl ServeConfig {
         let mut config = Wrapper::parse_from(["pilothouse"]).config;
         config.data_dir = data_dir;
         config
+    }
+
+    /// Refuses values that would make the server useless or unsafe.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let positive: [(&'static str, bool); 5] = [
+            (
+                "login-attempts-per-minute",
+                self.login_attempts_per_minute > 0,
+            ),
+            ("session-idle-minutes", self.session_idle_minutes > 0),
+            ("session-max-hours", self.session_max_hours > 0),
+            ("request-timeout-secs", self.request_timeout_secs > 0),
+            ("max-body-bytes", self.max_body_bytes > 0),
+        ];
+        if let Some((flag, _)) = positive.iter().find(|(_, ok)| !ok) {
+            return Err(ConfigError {
+                flag,
+                problem: "must be greater than zero",
+            });
+        }
+        if self
+            .login_attempts_ceiling_per_minute
+            .is_some_and(|ceiling| ceiling < self.login_attempts_per_minute)
+        {
+            return Err(ConfigError {
+                flag: "login-attempts-ceiling-per-minute",
+                problem: "must not be below --login-attempts-per-minute",
+            });
+        }
+        Ok(())
+    }
+
+    /// The login throttle's limits (see `auth::rate_limit`).
+    pub fn login_limits(&self) -> Limits {
+        let per_pair = self.login_attempts_per_minute;
+        Limits {
+            per_pair,
+            ceiling: self
+                .login_attempts_ceiling_per_minute
+                .unwrap_or(DEFAULT_LOGIN_CEILING.max(per_pair)),
+        }
+    }
+
+    /// Whether HTTPS is served directly.
+    pub fn serves_tls(&self) -> bool {
+        self.tls_cert.is_some() && self.tls_key.is_some()
+    }
+
+    /// Whether the browser reaches the server over HTTPS (directly or
+    /// through a proxy), so cookies are `Secure` and HSTS is sent.
+    pub fn https(&self) -> bool {
+        self.secure_cookies || self.serves_tls()
     }
 
     /// Where the SQLite database lives.

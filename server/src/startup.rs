@@ -15,7 +15,8 @@ use crate::accounts::users::UserStoreError;
 use crate::audit::AuditLog;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::sessions;
-use crate::config::ServeConfig;
+use crate::auth::verifier::Verifier;
+use crate::config::{ConfigError, ServeConfig};
 use crate::data_dir::{self, DataDirError};
 use crate::db::{self, DbError};
 use crate::state::AppState;
@@ -23,6 +24,8 @@ use crate::state::AppState;
 /// Start-up failed; the message is one line naming what and where.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     #[error(transparent)]
     DataDir(#[from] DataDirError),
     #[error(transparent)]
@@ -46,7 +49,9 @@ pub async fn prepare(
     config: ServeConfig,
     admin_password: Option<String>,
 ) -> Result<Prepared, StartupError> {
+    config.validate()?;
     data_dir::prepare(&config.data_dir)?;
+    data_dir::prepare_database(&config.database_path())?;
     let pool = db::open(&config.database_path()).await?;
     db::migrate(&pool).await?;
     let session_store = sessions::store(pool.clone())
@@ -69,9 +74,10 @@ pub async fn prepare(
     let state = AppState {
         leptos_options,
         login_limiter: Arc::new(LoginLimiter::new(
-            config.login_attempts_per_minute,
+            config.login_limits(),
             Duration::from_secs(60),
         )),
+        verifier: Arc::new(Verifier::default()),
         config: Arc::new(config),
         // No cluster until `serve` connects them (`clusters::connect`);
         // tests give their own.

@@ -10,6 +10,7 @@ use sqlx::SqlitePool;
 use crate::accounts::UserStore;
 use crate::audit::AuditLog;
 use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::verifier::Verifier;
 use crate::config::ServeConfig;
 
 /// Shared state of the web server.
@@ -25,6 +26,8 @@ pub struct AppState {
     pub gateway: Arc<gateway::Gateway>,
     /// The session rows, for live streams to check their session still lives.
     pub session_store: tower_sessions_sqlx_store::SqliteStore,
+    /// Runs password checks, a few at a time.
+    pub verifier: Arc<Verifier>,
     /// Set once migrations have run; `/readyz` reports it.
     pub ready: Arc<AtomicBool>,
 }

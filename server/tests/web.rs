@@ -2,101 +2,12 @@
 //! SQLite file in a temporary directory: authentication, sessions, CSRF,
 //! rate limiting, bad input and persistence across restarts.
 
-use axum::Router;
+mod web_support;
+
 use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use axum::http::{Request, StatusCode, header};
 
-use server::config::ServeConfig;
-use server::startup;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-async fn app_in(dir: &std::path::Path) -> Router {
-    app_with(dir, |_| {}).await
-}
-
-/// The router over `dir` with a changed configuration.
-async fn app_with(dir: &std::path::Path, change: impl FnOnce(&mut ServeConfig)) -> Router {
-    let mut config = ServeConfig::for_data_dir(dir.join("data"));
-    config.site_root = dir.join("site");
-    change(&mut config);
-    let prepared = startup::prepare(config, Some(PASSWORD.into()))
-        .await
-        .expect("server prepares");
-    server::web::router(prepared.state, prepared.session_store)
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Response<Body> {
-    app.clone().oneshot(request).await.expect("router answers")
-}
-
-async fn body_text(response: Response<Body>) -> String {
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-fn location(response: &Response<Body>) -> String {
-    response
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-/// The `name=value` of the session cookie a response sets, if any.
-fn session_cookie(response: &Response<Body>) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("pilothouse_session="))
-        .map(|c| c.split(';').next().unwrap().to_owned())
-}
-
-fn login_request(username: &str, password: &str, cookie: Option<&str>) -> Request<Body> {
-    let body = format!(
-        "username={}&password={}&next=%2F",
-        urlencode(username),
-        urlencode(password)
-    );
-    let mut builder = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin");
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    builder.body(Body::from(body)).unwrap()
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::get(path);
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    builder.body(Body::empty()).unwrap()
-}
-
-async fn log_in(app: &Router) -> String {
-    let response = send(app, login_request("admin", PASSWORD, None)).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), "/");
-    session_cookie(&response).expect("login sets the session cookie")
-}
+use web_support::*;
 
 #[tokio::test]
 async fn pages_without_a_session_redirect_to_login() {
@@ -192,13 +103,7 @@ async fn cross_site_state_changes_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let app = app_in(dir.path()).await;
     let cookie = log_in(&app).await;
-    let request = Request::post("/logout")
-        .header(header::HOST, "localhost:3000")
-        .header(header::ORIGIN, "https://evil.example")
-        .header("sec-fetch-site", "cross-site")
-        .header(header::COOKIE, &cookie)
-        .body(Body::empty())
-        .unwrap();
+    let request = cross_site_post("/logout", "", Some(&cookie));
     assert_eq!(send(&app, request).await.status(), StatusCode::FORBIDDEN);
     let request = Request::post("/api/preferences/locale")
         .header(header::HOST, "localhost:3000")
@@ -252,18 +157,41 @@ async fn a_cookie_from_before_logout_no_longer_works() {
 }
 
 #[tokio::test]
-async fn a_session_past_its_absolute_lifetime_must_sign_in_again() {
+async fn a_session_past_its_absolute_lifetime_must_sign_in_again_and_its_end_is_audited() {
     let dir = tempfile::tempdir().unwrap();
-    // No lifetime at all: a session is over once its first second has passed,
-    // however busy it has been (the idle timeout alone would keep it alive).
-    let app = app_with(dir.path(), |c| c.session_max_hours = 0).await;
-    let cookie = log_in(&app).await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let after = send(&app, get("/workloads", Some(&cookie))).await;
+    // No lifetime at all, which start-up would refuse: set behind its back,
+    // so a session is over at once however busy it has been (the idle
+    // timeout alone would keep it alive).
+    let mut prepared = prepare(dir.path(), |_| {}).await;
+    let mut config = (*prepared.state.config).clone();
+    config.session_max_hours = 0;
+    prepared.state.config = std::sync::Arc::new(config);
+    let audit = prepared.state.audit.clone();
+    let app = server::web::router(prepared.state, prepared.session_store);
+    let response = send(
+        &app,
+        from_peer(login_request("admin", PASSWORD, None), "192.0.2.8"),
+    )
+    .await;
+    let cookie = session_cookie(&response).unwrap();
+    let after = send(
+        &app,
+        from_peer(get("/workloads", Some(&cookie)), "192.0.2.8"),
+    )
+    .await;
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&after), "/login?error=expired&next=/workloads");
     let page = send(&app, get("/login?error=expired", None)).await;
     assert!(body_text(page).await.contains("Your session has ended"));
+    let expired = &audit.recent(1).await.unwrap()[0];
+    assert_eq!(
+        (
+            expired.actor.as_str(),
+            expired.action.as_str(),
+            expired.client.as_str()
+        ),
+        ("admin", "session.expired", "192.0.2.8")
+    );
 }
 
 #[tokio::test]
@@ -378,40 +306,48 @@ async fn the_language_follows_the_browser_then_the_users_choice() {
 }
 
 #[tokio::test]
-async fn logins_logouts_and_preference_changes_are_audited() {
+async fn logins_logouts_and_preference_changes_are_audited_with_their_address() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = ServeConfig::for_data_dir(dir.path().join("data"));
-    config.site_root = dir.path().join("site");
-    let prepared = startup::prepare(config, Some(PASSWORD.into()))
-        .await
-        .unwrap();
-    let audit = prepared.state.audit.clone();
-    let app = server::web::router(prepared.state, prepared.session_store);
+    let (app, state) = app_and_state(dir.path(), |_| {}).await;
 
-    send(&app, login_request("admin", "bad", None)).await;
-    let cookie = log_in(&app).await;
-    let save = Request::post("/api/preferences/theme")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .header(header::COOKIE, &cookie)
-        .body(Body::from("theme=dark"))
-        .unwrap();
-    assert!(send(&app, save).await.status().is_success());
-
-    let rows = audit.recent(10).await.unwrap();
-    let summary: Vec<(String, String, String)> = rows
-        .iter()
-        .rev()
-        .map(|r| (r.actor.clone(), r.action.clone(), r.outcome.clone()))
-        .collect();
-    assert_eq!(
-        summary,
-        vec![
-            ("anonymous".into(), "login".into(), "failure".into()),
-            ("admin".into(), "login".into(), "success".into()),
-            ("admin".into(), "preferences.theme".into(), "success".into()),
-        ]
+    send(
+        &app,
+        from_peer(login_request("admin", "bad", None), "192.0.2.1"),
+    )
+    .await;
+    // Typed in another case: the row names the stored account.
+    let response = send(
+        &app,
+        from_peer(login_request("ADMIN", PASSWORD, None), "192.0.2.1"),
+    )
+    .await;
+    let cookie = session_cookie(&response).unwrap();
+    let save = form_post("/api/preferences/theme", "theme=dark", Some(&cookie));
+    assert!(
+        send(&app, from_peer(save, "192.0.2.1"))
+            .await
+            .status()
+            .is_success()
     );
     let html = body_text(send(&app, get("/", Some(&cookie))).await).await;
     assert!(html.contains("data-theme=\"dark\""));
+    let logout = send(&app, from_peer(logout_request(&cookie), "192.0.2.1")).await;
+    assert_eq!(location(&logout), "/login?loggedout=1");
+
+    let rows = state.audit.recent(10).await.unwrap();
+    let summary: Vec<[&str; 5]> = rows
+        .iter()
+        .rev()
+        .map(|r| [&*r.actor, &*r.action, &*r.target, &*r.outcome, &*r.client])
+        .collect();
+    let from = "192.0.2.1";
+    assert_eq!(
+        summary,
+        vec![
+            ["anonymous", "login", "user/admin", "failure", from],
+            ["admin", "login", "user/admin", "success", from],
+            ["admin", "preferences.theme", "user/admin", "success", from],
+            ["admin", "logout", "user/admin", "success", from],
+        ]
+    );
 }

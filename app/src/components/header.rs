@@ -31,6 +31,9 @@ pub fn AppHeader(clusters: Vec<ClusterSummary>, current: Signal<Option<String>>)
                         " "
                         <strong data-testid="username">{username}</strong>
                     </span>
+                    <a class="button" href="/account/password" data-testid="change-password">
+                        {tr(Key::ChangePassword)}
+                    </a>
                     <form method="post" action="/logout" class="logout-form">
                         <button type="submit" class="button" data-testid="logout">{tr(Key::LogOut)}</button>
                     </form>

@@ -6,5 +6,6 @@ pub mod header;
 pub mod layout;
 pub mod nav;
 pub mod preferences;
+pub mod query_error;
 pub mod rows_table;
 pub mod stream_notice;

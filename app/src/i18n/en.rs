@@ -207,5 +207,27 @@ pub fn text(key: Key) -> &'static str {
         Key::ColMinAvailable => "Min available",
         Key::ColMaxUnavailable => "Max unavailable",
         Key::ColAllowedDisruptions => "Allowed disruptions",
+        Key::LoginErrorBusy => "The server is busy. Try again in a moment.",
+        Key::SignInNotRecorded => {
+            "Sign-in is unavailable: it could not be recorded in the audit log. Try again later."
+        }
+        Key::SignOutNotRecorded => {
+            "You have been signed out, but the sign-out could not be recorded in the audit log."
+        }
+        Key::ChangePassword => "Change password",
+        Key::CurrentPassword => "Current password",
+        Key::NewPassword => "New password",
+        Key::ConfirmPassword => "Repeat the new password",
+        Key::PasswordChanged => {
+            "Your password has been changed. Your other sessions have been signed out."
+        }
+        Key::PasswordErrorCurrent => "The current password is wrong.",
+        Key::PasswordErrorMismatch => "The new passwords do not match.",
+        Key::PasswordErrorShort => "The new password must be at least 12 characters long.",
+        Key::PasswordErrorLong => "The new password is too long.",
+        Key::PasswordErrorSame => "The new password must differ from the current one.",
+        Key::PasswordErrorRateLimited => "Too many attempts. Wait a minute and try again.",
+        Key::PasswordErrorBadRequest => "The form was incomplete. Please try again.",
+        Key::PasswordChangeFailed => "Your password could not be changed. Try again later.",
     }
 }

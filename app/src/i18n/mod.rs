@@ -281,6 +281,22 @@ pub enum Key {
     ColMinAvailable,
     ColMaxUnavailable,
     ColAllowedDisruptions,
+    LoginErrorBusy,
+    SignInNotRecorded,
+    SignOutNotRecorded,
+    ChangePassword,
+    CurrentPassword,
+    NewPassword,
+    ConfirmPassword,
+    PasswordChanged,
+    PasswordErrorCurrent,
+    PasswordErrorMismatch,
+    PasswordErrorShort,
+    PasswordErrorLong,
+    PasswordErrorSame,
+    PasswordErrorRateLimited,
+    PasswordErrorBadRequest,
+    PasswordChangeFailed,
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod account_password;
 pub mod cluster;
 pub mod home;
 pub mod login;

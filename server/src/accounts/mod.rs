@@ -3,4 +3,4 @@
 pub mod bootstrap;
 pub mod users;
 
-pub use users::{User, UserStore};
+pub use users::{MAX_USERNAME_BYTES, Preference, User, UserStore};

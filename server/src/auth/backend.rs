@@ -1,7 +1,10 @@
 //! The axum-login backend: checks passwords against the `users` table.
 
+use std::sync::Arc;
+
 use axum_login::{AuthUser, AuthnBackend, UserId};
 
+use super::verifier::{Verifier, VerifyError};
 use crate::accounts::{User, UserStore};
 
 /// The session type handlers extract.
@@ -40,6 +43,7 @@ impl std::fmt::Debug for Credentials {
 #[derive(Debug, Clone)]
 pub struct Backend {
     users: UserStore,
+    verifier: Arc<Verifier>,
 }
 
 /// Looking a user up or checking a password failed for a reason other than
@@ -48,17 +52,24 @@ pub struct Backend {
 pub enum BackendError {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
-    #[error("password check failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
 }
 
 /// A valid Argon2id hash of a random password, checked when the user does
 /// not exist so that unknown users take as long as wrong passwords.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$/8cPVgxWRBs9hGmyPkZk/w$BFD/DQA8tcYfMp8JKMbl+Fo8cmvWbgyV57vgbd2sL0Q";
+pub(crate) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$/8cPVgxWRBs9hGmyPkZk/w$BFD/DQA8tcYfMp8JKMbl+Fo8cmvWbgyV57vgbd2sL0Q";
 
 impl Backend {
-    pub fn new(users: UserStore) -> Self {
-        Self { users }
+    pub fn new(users: UserStore, verifier: Arc<Verifier>) -> Self {
+        Self { users, verifier }
+    }
+
+    /// Whether `password` is `user`'s, through the bounded [`Verifier`].
+    pub async fn check_password(&self, user: &User, password: String) -> Result<bool, VerifyError> {
+        self.verifier
+            .verify(password, user.password_hash.clone())
+            .await
     }
 }
 
@@ -73,10 +84,7 @@ impl AuthnBackend for Backend {
             .as_ref()
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let verified = tokio::task::spawn_blocking(move || {
-            password_auth::verify_password(creds.password, &hash).is_ok()
-        })
-        .await?;
+        let verified = self.verifier.verify(creds.password, hash).await?;
         Ok(user.filter(|u| verified && !u.disabled))
     }
 

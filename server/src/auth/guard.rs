@@ -13,6 +13,8 @@ use app::session::{SessionInfo, Theme, UserView};
 use app::ssr::AuthenticatedUser;
 
 use super::AuthSession;
+use super::client_address::ClientAddr;
+use super::session_expiry;
 use super::sessions::LOGIN_AT_KEY;
 use crate::state::AppState;
 
@@ -35,14 +37,19 @@ pub async fn session_guard(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
+    let client = request
+        .extensions()
+        .get::<ClientAddr>()
+        .map(|ClientAddr(c)| c.clone())
+        .unwrap_or_default();
 
     if let Some(user) = auth.user.clone() {
         let login_at: Option<i64> = auth.session.get(LOGIN_AT_KEY).await.ok().flatten();
         let max_age = state.config.session_max_hours * 3600;
-        let expired = login_at.is_none_or(|t| chrono::Utc::now().timestamp() - t > max_age);
+        let expired = login_at.is_none_or(|t| chrono::Utc::now().timestamp() - t >= max_age);
         if expired {
             let _ = auth.logout().await;
-            tracing::info!(user = %user.username, "session reached its absolute lifetime");
+            record_expiry(&state, &user.username, &client).await;
             return refuse(&path, "expired");
         }
     }
@@ -54,11 +61,22 @@ pub async fn session_guard(
             request.extensions_mut().insert(AuthenticatedUser {
                 id: user.id,
                 username: user.username,
+                client,
             });
             next.run(request).await
         }
         None if is_public(&path) => next.run(request).await,
         None => refuse(&path, ""),
+    }
+}
+
+/// Records that a session reached its absolute lifetime. The session is
+/// already over, so a failed write is only logged.
+async fn record_expiry(state: &AppState, username: &str, client: &str) {
+    tracing::info!(user = %username, "session reached its absolute lifetime");
+    let event = session_expiry::expired_event(username, client, "absolute lifetime reached");
+    if let Err(err) = state.audit.record(&event).await {
+        tracing::error!(error = %err, "could not record a session's expiry");
     }
 }
 

@@ -1,18 +1,23 @@
 //! `POST /login` and `POST /logout`: plain form posts, so signing in works
-//! without JavaScript. Both are audited.
+//! without JavaScript. Both are audited, and fail closed: a sign-in whose
+//! audit row cannot be written creates no session.
 
-use std::net::SocketAddr;
-
-use app::i18n::{Key, Locale};
+use app::i18n::Key;
+use axum::Extension;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, Form, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::AuthSession;
+use super::attempt::{Attempt, Refusal};
+use super::client_address::ClientAddr;
+use super::next_path::same_origin_path;
+use super::pages::{bad_form, request_locale, server_error};
 use super::sessions::LOGIN_AT_KEY;
-use super::{AuthSession, Credentials};
-use crate::audit::AuditEvent;
+use crate::accounts::{MAX_USERNAME_BYTES, User};
+use crate::audit::{AuditEvent, Outcome};
 use crate::state::AppState;
 
 /// The login form's fields.
@@ -24,170 +29,101 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-/// The client's address as the rate limiter and the audit log see it.
-pub fn client_address(connect_info: Option<axum::Extension<ConnectInfo<SocketAddr>>>) -> String {
-    connect_info
-        .map(|axum::Extension(ConnectInfo(addr))| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// Checks the credentials; on success rotates the session id and goes to
-/// the page the user asked for, otherwise back to the form with an error
-/// that does not say which part was wrong.
+/// Checks the credentials; on success records the sign-in, rotates the
+/// session id and goes to the page the user asked for, otherwise back to
+/// the form with an error that does not say which part was wrong.
 pub async fn login(
     State(state): State<AppState>,
-    connect_info: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
-    mut auth: AuthSession,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
+    auth: AuthSession,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
-    let locale = Locale::negotiate(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default(),
-    );
+    let locale = request_locale(&headers);
     let Form(form) = match form {
         Ok(form) => form,
         Err(rejection) => return bad_form(&rejection, locale),
     };
-    let client = client_address(connect_info);
     let username = form.username.trim().to_owned();
-    let audit = |outcome: &str, detail: &str| AuditEvent {
-        actor: if outcome == "success" {
-            username.clone()
-        } else {
-            "anonymous".into()
-        },
-        action: "login".into(),
-        target: format!("user/{}", sanitize(&username)),
-        outcome: outcome.into(),
-        client: client.clone(),
-        detail: detail.into(),
-    };
-
-    if !state.login_limiter.allows(&client, &username) {
-        record(&state, &audit("denied", "rate limited")).await;
-        return Redirect::to("/login?error=rate").into_response();
+    if username.len() > MAX_USERNAME_BYTES {
+        // No account has such a name: refused before it costs a lookup, a
+        // limiter entry or an audit row.
+        return Redirect::to("/login?error=invalid").into_response();
     }
-
-    let creds = Credentials {
-        username: username.clone(),
-        password: form.password,
+    let attempt = Attempt {
+        action: "login",
+        actor: "anonymous".into(),
+        username,
+        client,
     };
-    let user = match auth.authenticate(creds).await {
-        Ok(Some(user)) => user,
-        Ok(None) => {
-            state.login_limiter.record_failure(&client, &username);
-            record(&state, &audit("failure", "invalid credentials")).await;
-            return Redirect::to("/login?error=invalid").into_response();
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "login check failed");
-            return unavailable(locale);
+    let user = match attempt.check(&state, &auth.backend, form.password).await {
+        Ok(user) => user,
+        Err(Refusal::Unavailable) => return server_error(locale, Key::SignInUnavailable),
+        Err(refusal) => {
+            return Redirect::to(&format!("/login?error={}", refusal.code())).into_response();
         }
     };
+    let event = attempt.event(Outcome::Success, "", Some(&user));
+    if let Err(err) = state.audit.record(&event).await {
+        tracing::error!(error = %err, "could not record a sign-in; refusing it");
+        return server_error(locale, Key::SignInNotRecorded);
+    }
+    if let Err(err) = start_session(auth, &user).await {
+        tracing::error!(error = %err, "could not start a session");
+        return server_error(locale, Key::SignInUnavailable);
+    }
+    let next = form.next.as_deref().and_then(same_origin_path);
+    Redirect::to(next.as_deref().unwrap_or("/")).into_response()
+}
 
+/// Rotates the session id, binds the session to `user` and notes when.
+async fn start_session(mut auth: AuthSession, user: &User) -> Result<(), String> {
     // axum-login rotates the id only for an anonymous session; rotate on
     // every sign-in so no id known before it survives it.
-    if let Err(err) = auth.session.cycle_id().await {
-        tracing::error!(error = %err, "could not rotate the session id");
-        return unavailable(locale);
-    }
-    if let Err(err) = auth.login(&user).await {
-        tracing::error!(error = %err, "could not start a session");
-        return unavailable(locale);
-    }
-    let _ = auth
-        .session
+    auth.session.cycle_id().await.map_err(|e| e.to_string())?;
+    auth.login(user).await.map_err(|e| e.to_string())?;
+    auth.session
         .insert(LOGIN_AT_KEY, chrono::Utc::now().timestamp())
-        .await;
-    state.login_limiter.record_success(&username);
-    record(&state, &audit("success", "")).await;
-    let next = form
-        .next
-        .as_deref()
-        .and_then(app::pages::login::safe_next)
-        .unwrap_or_else(|| "/".into());
-    Redirect::to(&next).into_response()
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Ends the session (its row is deleted, so the old cookie is worthless).
+/// The session ends even when its audit row cannot be written, since
+/// keeping it would be the unsafe way to fail; the user is told.
 pub async fn logout(
     State(state): State<AppState>,
-    connect_info: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
     mut auth: AuthSession,
+    headers: HeaderMap,
 ) -> Response {
-    let client = client_address(connect_info);
-    match auth.logout().await {
-        Ok(Some(user)) => {
-            record(
-                &state,
-                &AuditEvent {
-                    actor: user.username.clone(),
-                    action: "logout".into(),
-                    target: format!("user/{}", user.username),
-                    outcome: "success".into(),
-                    client,
-                    detail: String::new(),
-                },
-            )
-            .await;
+    let recorded = match &auth.user {
+        Some(user) => {
+            let event = AuditEvent {
+                actor: user.username.clone(),
+                action: "logout".into(),
+                target: format!("user/{}", user.username),
+                outcome: Outcome::Success,
+                client,
+                detail: String::new(),
+            };
+            state.audit.record(&event).await
         }
-        Ok(None) => {}
-        Err(err) => tracing::warn!(error = %err, "logout could not delete the session"),
+        None => Ok(()),
+    };
+    if let Err(err) = auth.logout().await {
+        tracing::warn!(error = %err, "logout could not delete the session");
     }
-    let mut response = Redirect::to("/login?loggedout=1").into_response();
+    let mut response = match recorded {
+        Ok(()) => Redirect::to("/login?loggedout=1").into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "could not record a sign-out");
+            server_error(request_locale(&headers), Key::SignOutNotRecorded)
+        }
+    };
     response.headers_mut().insert(
         "clear-site-data",
         header::HeaderValue::from_static("\"cache\""),
     );
     response
-}
-
-async fn record(state: &AppState, event: &AuditEvent) {
-    if let Err(err) = state.audit.record(event).await {
-        tracing::error!(error = %err, action = %event.action, "could not write an audit event");
-    }
-}
-
-/// A 400 page, in the user's language, saying what was wrong with the form.
-fn bad_form(rejection: &FormRejection, locale: Locale) -> Response {
-    let status = rejection.status();
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        return (status, "request body too large\n").into_response();
-    }
-    message_page(
-        StatusCode::BAD_REQUEST,
-        locale,
-        locale.t(Key::BadRequestTitle),
-        locale.t(Key::LoginErrorBadRequest),
-    )
-}
-
-/// A 500 page for a sign-in the server could not complete (database down).
-fn unavailable(locale: Locale) -> Response {
-    message_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        locale,
-        locale.t(Key::AppName),
-        locale.t(Key::SignInUnavailable),
-    )
-}
-
-/// A minimal static page (no script, so the default CSP holds) with a link
-/// back to the sign-in form. Every text is a translation, never user input.
-fn message_page(status: StatusCode, locale: Locale, title: &str, message: &str) -> Response {
-    let body = format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body><h1>{title}</h1><p>{message}</p><p><a href=\"/login\">{back}</a></p></body></html>",
-        lang = locale.tag(),
-        back = locale.t(Key::BackToSignIn),
-    );
-    (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
-}
-
-/// Keeps user-typed names from forging log or audit lines.
-fn sanitize(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(128).collect()
 }

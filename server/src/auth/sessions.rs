@@ -1,29 +1,23 @@
 //! The session cookie and its store.
 
-use std::time::Duration as StdDuration;
-
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
+use super::session_expiry;
+
 /// Session key holding the Unix time of login, for the absolute timeout.
 pub const LOGIN_AT_KEY: &str = "pilothouse.login_at";
 
 /// Creates the session table if needed and starts deleting expired rows in
-/// the background.
+/// the background, each recorded in the audit log (see [`session_expiry`]).
 pub async fn store(pool: sqlx::SqlitePool) -> Result<SqliteStore, sqlx::Error> {
-    let store = SqliteStore::new(pool)
+    let store = SqliteStore::new(pool.clone())
         .with_table_name("sessions")
         .expect("a valid table name");
     store.migrate().await?;
-    let cleaner = store.clone();
-    tokio::spawn(async move {
-        use tower_sessions::ExpiredDeletion;
-        let _ = cleaner
-            .continuously_delete_expired(StdDuration::from_secs(600))
-            .await;
-    });
+    session_expiry::spawn(pool);
     Ok(store)
 }
 

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use server::accounts::bootstrap::{ADMIN_USERNAME, Bootstrap};
 use server::config::ServeConfig;
-use server::{clusters, startup, telemetry, web};
+use server::{clusters, https, startup, telemetry, web};
 
 /// Flags of `pilothouse serve`.
 #[derive(Debug, clap::Parser)]
@@ -21,6 +21,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     telemetry::init(&config.log_level, config.log_format);
     let listen = config.listen;
     let admin_password = std::env::var("PILOTHOUSE_ADMIN_PASSWORD").ok();
+    if let Some(warning) = https::plain_http_warning(&config) {
+        tracing::warn!("{warning}");
+        eprintln!("{warning}");
+    }
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(https::load(cert, key)?),
+        _ => None,
+    };
     let cluster_options = config.clusters.clone();
     let data_dir = config.data_dir.clone();
     let mut prepared = startup::prepare(config, admin_password).await?;
@@ -45,6 +53,20 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let app = web::router(prepared.state, prepared.session_store);
+    if let Some(tls) = tls {
+        let announce = |local| {
+            tracing::info!(address = %local, "pilothouse is listening");
+            println!("Pilothouse is listening on https://{local}/");
+        };
+        https::serve(app, listen, tls, shutdown_signal(), announce)
+            .await
+            .with_context(|| format!("cannot serve HTTPS on {listen}"))?;
+        if let Some(embedded) = clusters.embedded {
+            embedded.shutdown().await;
+        }
+        tracing::info!("pilothouse stopped");
+        return Ok(());
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -29,7 +29,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 use app::ssr::AppServices;
 use app::{App, shell};
 
-use crate::auth::{Backend, guard, handlers, sessions};
+use crate::auth::client_address::{self, TrustedProxies};
+use crate::auth::{Backend, guard, handlers, password_change, sessions};
 use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,17 +42,14 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
     let services = AppServices {
-        settings: Arc::new(settings::SqliteSettings::new(state.pool.clone())),
+        settings: Arc::new(settings::StoredSettings::new(state.users.clone())),
         gateway: state.gateway.clone(),
     };
 
-    let session_layer = sessions::layer(
-        session_store,
-        config.secure_cookies,
-        config.session_idle_minutes,
-    );
-    let auth_layer =
-        AuthManagerLayerBuilder::new(Backend::new(state.users.clone()), session_layer).build();
+    let session_layer = sessions::layer(session_store, config.https(), config.session_idle_minutes);
+    let backend = Backend::new(state.users.clone(), state.verifier.clone());
+    let auth_layer = AuthManagerLayerBuilder::new(backend, session_layer).build();
+    let trusted_proxies: TrustedProxies = config.trusted_proxies.clone().into();
 
     let app = Router::new()
         .route("/login", post(handlers::login))
@@ -59,6 +57,10 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
         .merge(api::routes())
         .route(app::live::protocol::STREAM_PATH, get(stream::open))
         .route("/metrics", get(metrics::metrics))
+        .route(
+            password_change::PATH,
+            post(password_change::change_password),
+        )
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -71,7 +73,11 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
         .layer(auth_layer)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            client_address::resolve_client,
+        ));
 
     let request_span = |request: &Request<_>| {
         let id = request
@@ -84,8 +90,9 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
 
     // Layers listed first are outermost: the request id exists before the
     // trace span opens, and limits apply before anything reads the body.
-    let app = security_headers::apply(app, config.secure_cookies);
-    app.layer(
+    // The security headers go on last, around everything, so that refusals
+    // from the outer layers (CSRF, size, timeout) carry them too.
+    let app = app.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
@@ -97,5 +104,6 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
             ))
             .layer(CsrfLayer::new())
             .layer(RequestBodyLimitLayer::new(config.max_body_bytes)),
-    )
+    );
+    security_headers::apply(app, config.https())
 }

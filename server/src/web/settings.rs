@@ -1,62 +1,54 @@
 //! Saving a user's language and theme, each change audited in the same
-//! transaction.
-
-use sqlx::SqlitePool;
+//! transaction, with the address it came from.
 
 use app::i18n::Locale;
 use app::session::Theme;
 use app::ssr::{AuthenticatedUser, BoxFuture, UserSettings};
 
-use crate::audit::{AuditEvent, AuditLog};
+use crate::accounts::{Preference, UserStore};
+use crate::audit::{AuditEvent, Outcome};
 
-/// [`UserSettings`] over the `users` table.
-pub struct SqliteSettings {
-    pool: SqlitePool,
+/// [`UserSettings`] over the accounts store.
+pub struct StoredSettings {
+    users: UserStore,
 }
 
-impl SqliteSettings {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+impl StoredSettings {
+    pub fn new(users: UserStore) -> Self {
+        Self { users }
     }
 
     async fn save(
         &self,
         user: &AuthenticatedUser,
-        column: &'static str,
+        preference: Preference,
         value: &str,
     ) -> Result<(), String> {
-        let run = async {
-            let mut tx = self.pool.begin().await?;
-            sqlx::query(&format!("UPDATE users SET {column} = ? WHERE id = ?"))
-                .bind(value)
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
-            let event = AuditEvent {
-                actor: user.username.clone(),
-                action: format!("preferences.{column}"),
-                target: format!("user/{}", user.username),
-                outcome: "success".into(),
-                client: String::new(),
-                detail: value.to_owned(),
-            };
-            AuditLog::record_in(&mut tx, &event).await?;
-            tx.commit().await
+        let event = AuditEvent {
+            actor: user.username.clone(),
+            action: format!("preferences.{}", preference.column()),
+            target: format!("user/{}", user.username),
+            outcome: Outcome::Success,
+            client: user.client.clone(),
+            detail: value.to_owned(),
         };
-        run.await.map_err(|err: sqlx::Error| {
-            tracing::error!(error = %err, "saving a preference failed");
-            "the preference could not be saved".to_owned()
-        })
+        self.users
+            .save_preference(user.id, preference, value, &event)
+            .await
+            .map_err(|err| {
+                tracing::error!(error = %err, "saving a preference failed");
+                "the preference could not be saved".to_owned()
+            })
     }
 }
 
-impl UserSettings for SqliteSettings {
+impl UserSettings for StoredSettings {
     fn save_locale<'a>(
         &'a self,
         user: &'a AuthenticatedUser,
         locale: Locale,
     ) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(self.save(user, "locale", locale.tag()))
+        Box::pin(self.save(user, Preference::Locale, locale.tag()))
     }
 
     fn save_theme<'a>(
@@ -64,6 +56,6 @@ impl UserSettings for SqliteSettings {
         user: &'a AuthenticatedUser,
         theme: Theme,
     ) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(self.save(user, "theme", theme.as_str()))
+        Box::pin(self.save(user, Preference::Theme, theme.as_str()))
     }
 }
