@@ -11,6 +11,7 @@ mod body;
 pub mod browser_guard;
 pub mod discovery;
 mod encode;
+mod eviction;
 mod faults;
 mod handlers;
 mod logs;
