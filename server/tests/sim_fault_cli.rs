@@ -11,7 +11,8 @@ use common::{SimProcess, ok, one_line_error, pilothouse};
 
 /// The Ready condition of a node, as `kubectl get` reads it.
 fn node_ready(kubeconfig: &Path, cache: &Path, node: &str) -> String {
-    let out = Command::new("kubectl")
+    let kubectl = std::env::var_os("KUBECTL").unwrap_or_else(|| "kubectl".into());
+    let out = Command::new(kubectl)
         .arg("--kubeconfig")
         .arg(kubeconfig)
         .arg("--cache-dir")
@@ -96,4 +97,14 @@ fn bad_targets_are_one_clear_line() {
         "missing-pod",
     ]));
     assert!(err.contains("missing-pod"), "{err}");
+}
+
+#[test]
+fn listening_beyond_loopback_needs_the_unsafe_flag() {
+    let out = pilothouse(&["sim", "--listen", "0.0.0.0:0"]);
+    let err = one_line_error(&out);
+    assert!(
+        err.contains("refusing to listen on 0.0.0.0:0") && err.contains("--unsafe-listen-any"),
+        "{err}"
+    );
 }

@@ -94,7 +94,8 @@ async fn main() -> anyhow::Result<()> {
 
     let cache = dir.path().join("cache");
     let t = Instant::now();
-    let out = tokio::process::Command::new("/usr/bin/kubectl")
+    let kubectl = std::env::var_os("KUBECTL").unwrap_or_else(|| "kubectl".into());
+    let out = tokio::process::Command::new(kubectl)
         .arg("--kubeconfig")
         .arg(&kubeconfig)
         .arg("--cache-dir")

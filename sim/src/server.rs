@@ -31,6 +31,9 @@ pub struct SimConfig {
     pub store: StoreConfig,
     /// Start the cluster behaviour (`cluster::start`); off for API-only tests.
     pub behaviour: bool,
+    /// Allow a listen address other than loopback. Unsafe: the API has no
+    /// authentication yet, so whoever reaches it controls the cluster.
+    pub unsafe_listen_any: bool,
 }
 
 impl Default for SimConfig {
@@ -42,6 +45,7 @@ impl Default for SimConfig {
             clock_factor: 1.0,
             store: StoreConfig::default(),
             behaviour: true,
+            unsafe_listen_any: false,
         }
     }
 }
@@ -49,6 +53,10 @@ impl Default for SimConfig {
 /// Why a simulator could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
+    #[error(
+        "refusing to listen on {addr}: the simulator's API has no authentication yet, so anyone who reaches it controls the cluster; listen on 127.0.0.1 or [::1], or pass --unsafe-listen-any to accept the risk"
+    )]
+    UnsafeListen { addr: SocketAddr },
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -82,6 +90,11 @@ impl Sim {
     /// Seeds a store, binds the listener, writes the kubeconfig and starts
     /// serving in the background (inside the current tokio runtime).
     pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
+        if !config.listen.ip().is_loopback() && !config.unsafe_listen_any {
+            return Err(SimError::UnsafeListen {
+                addr: config.listen,
+            });
+        }
         let clock = Clock::new(config.clock_factor);
         let store = Store::new(config.store.clone(), clock.clone());
         cluster::seed(&store, &config.cluster)?;
@@ -115,6 +128,7 @@ impl Sim {
             shutdown: shutdown_rx.clone(),
             faults: faults.clone(),
             watches: OpenWatches::default(),
+            served_hosts: api::browser_guard::ServedHosts::new(addr),
         };
         let watches = state.watches.clone();
         let app = api::router(state);

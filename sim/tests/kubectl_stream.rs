@@ -25,7 +25,9 @@ async fn get_watch_sees_creates_updates_and_deletes_by_another_client() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // kubectl lists, then watches: changes made once the watch is open
+    // are all seen.
+    common::wait_for_watches(&sim.client().await, "configmaps", 1).await;
     let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: live\n  namespace: demo\ndata:\n  v: one\n";
     sim.kubectl_ok(&["create", "-f", &sim.write("live.yaml", cm)])
         .await;
@@ -65,11 +67,14 @@ async fn logs_support_container_tail_follow_and_previous() {
         ..Default::default()
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await; // 15 simulated seconds of output
-    let all = sim
-        .kubectl_ok(&["logs", "-n", "kube-system", "etcd-control-plane"])
-        .await;
-    assert!(all.lines().count() >= 3, "{all}");
+    // A line every 5 simulated seconds: wait for three.
+    let all = common::eventually("three log lines", || async {
+        let all = sim
+            .kubectl_ok(&["logs", "-n", "kube-system", "etcd-control-plane"])
+            .await;
+        (all.lines().count() >= 3).then_some(all)
+    })
+    .await;
     assert_eq!(all.lines().next().unwrap(), "etcd: starting (pid 1)");
     let tail = sim
         .kubectl_ok(&[

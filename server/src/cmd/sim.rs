@@ -1,6 +1,7 @@
 //! `pilothouse sim`: the embedded cluster in the foreground.
 //!
-//! Serves the simulated cluster's Kubernetes API on loopback, writes a
+//! Serves the simulated cluster's Kubernetes API on loopback (elsewhere only
+//! with `--unsafe-listen-any`: it has no authentication yet), writes a
 //! kubeconfig for it and runs until interrupted (Ctrl-C or SIGTERM).
 
 use std::net::SocketAddr;
@@ -31,6 +32,11 @@ pub struct SimArgs {
     /// Simulated seconds per real second.
     #[arg(long, default_value_t = 1.0)]
     pub clock_factor: f64,
+    /// Allow a non-loopback `--listen` address. UNSAFE: the simulated
+    /// cluster has no authentication yet, so anyone who can reach the
+    /// address controls it.
+    #[arg(long)]
+    pub unsafe_listen_any: bool,
 }
 
 /// Runs the simulator until interrupted.
@@ -44,8 +50,15 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
             single_node: args.single_node,
         },
         clock_factor: args.clock_factor,
+        unsafe_listen_any: args.unsafe_listen_any,
         ..SimConfig::default()
     };
+    if !args.listen.ip().is_loopback() && args.unsafe_listen_any {
+        eprintln!(
+            "WARNING: serving the simulated cluster's unauthenticated Kubernetes API on {}: anyone who can reach it controls the cluster",
+            args.listen
+        );
+    }
     let handle = Sim::start(config).await.context("starting the simulator")?;
     println!(
         "pilothouse sim: Kubernetes API listening on {}",

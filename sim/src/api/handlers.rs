@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::encode::{self, IncludeObject, json_response, wants_table};
 use super::query::Query;
 use super::status::delete_success;
-use super::{ApiError, ApiState, RequestInfo, discovery, logs, openapi, scale, watch};
+use super::{ApiError, ApiState, RequestInfo, discovery, eviction, logs, openapi, scale, watch};
 use crate::patch::PatchType;
 use crate::registry::ResourceType;
 use crate::store::{
@@ -83,6 +83,7 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
         ("get" | "update" | "patch", "scale") if rt.has_subresource("scale") => {
             scale::serve(&ctx, &body)
         }
+        ("create", "eviction") if rt.has_subresource("eviction") => eviction::serve(&ctx, &body),
         ("get", "log") if rt.has_subresource("log") => {
             logs::serve(&state.store, state.shutdown.clone(), &info, &query).await
         }
@@ -354,6 +355,11 @@ fn delete_options(query: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError>
         serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("error decoding DeleteOptions: {e}")))?
     };
+    delete_options_from(query, &body)
+}
+
+/// `DeleteOptions` from a decoded body (null for none) and the query string.
+pub(super) fn delete_options_from(query: &Query, body: &Value) -> Result<DeleteOptions, ApiError> {
     let policy = body["propagationPolicy"]
         .as_str()
         .map(str::to_string)

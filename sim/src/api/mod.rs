@@ -1,14 +1,17 @@
 //! The Kubernetes REST API over HTTP.
 //!
 //! The request path is an axum middleware chain:
-//! `request info → authorizer → dispatch`. [`RequestInfo`] is computed once
+//! `browser guard → request info → authorizer → dispatch`. The guard
+//! (`browser_guard.rs`) refuses what a web page could have sent. [`RequestInfo`] is computed once
 //! and stored as a request extension; the [`Authorizer`] step allows
 //! everything today, and HTTPS, authentication, impersonation and RBAC slot
 //! in as layers around it without touching the handlers.
 
 mod body;
+pub mod browser_guard;
 pub mod discovery;
 mod encode;
+mod eviction;
 mod faults;
 mod handlers;
 mod logs;
@@ -65,6 +68,8 @@ pub struct ApiState {
     pub faults: crate::cluster::faults::Faults,
     /// Open watch streams per type (`GET /sim/v1/watches`).
     pub watches: OpenWatches,
+    /// The `Host` names requests may carry (see `browser_guard.rs`).
+    pub served_hosts: browser_guard::ServedHosts,
 }
 
 /// The API as an axum router (also usable as an in-process tower service).
@@ -73,6 +78,10 @@ pub fn router(state: ApiState) -> Router {
         .fallback(handlers::dispatch)
         .layer(middleware::from_fn_with_state(state.clone(), authorize))
         .layer(middleware::from_fn(request_info))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            browser_guard::guard,
+        ))
         .with_state(state)
 }
 

@@ -100,9 +100,10 @@ impl IntoResponse for ApiError {
             self.to_status().to_string(),
         )
             .into_response();
-        if self.code == 429 {
-            resp.headers_mut()
-                .insert("retry-after", http::HeaderValue::from_static("1"));
+        if let Some(seconds) = self.details["retryAfterSeconds"].as_u64()
+            && let Ok(v) = http::HeaderValue::from_str(&seconds.to_string())
+        {
+            resp.headers_mut().insert("retry-after", v);
         }
         resp
     }

@@ -35,6 +35,7 @@ enum Sub {
     Status,
     Scale,
     Log,
+    Eviction,
 }
 
 /// (group, version, plural, singular, kind, namespaced, short names, in "all", subresources)
@@ -137,7 +138,7 @@ const ROWS: &[Row] = &[
         true,
         &["po"],
         true,
-        &[Sub::Log, Sub::Status],
+        &[Sub::Eviction, Sub::Log, Sub::Status],
     ),
     (
         "",
@@ -416,6 +417,13 @@ pub fn resource_types() -> Vec<ResourceType> {
                             kind: "Scale".into(),
                             verbs: strings(&["get", "patch", "update"]),
                         },
+                        Sub::Eviction => Subresource {
+                            name: "eviction".into(),
+                            group: "policy".into(),
+                            version: "v1".into(),
+                            kind: "Eviction".into(),
+                            verbs: strings(&["create"]),
+                        },
                         Sub::Log => Subresource {
                             name: "log".into(),
                             group: String::new(),
@@ -481,6 +489,7 @@ pub mod ids {
         cronjobs = "batch" / "cronjobs";
         leases = "coordination.k8s.io" / "leases";
         endpointslices = "discovery.k8s.io" / "endpointslices";
+        poddisruptionbudgets = "policy" / "poddisruptionbudgets";
         customresourcedefinitions = "apiextensions.k8s.io" / "customresourcedefinitions";
     }
 }

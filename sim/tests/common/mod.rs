@@ -119,13 +119,24 @@ pub async fn wait_for_watches(client: &kube::Client, resource: &str, n: u64) {
     .await
 }
 
+/// The kubectl to run: `$KUBECTL` if set, else `kubectl` from `PATH`.
+pub fn kubectl_program() -> std::ffi::OsString {
+    kubectl_program_from(std::env::var_os("KUBECTL"))
+}
+
+/// [`kubectl_program`] for a given value of `KUBECTL`.
+pub fn kubectl_program_from(var: Option<std::ffi::OsString>) -> std::ffi::OsString {
+    var.filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "kubectl".into())
+}
+
 impl TestSim {
     /// A `kubectl` command with this simulator's kubeconfig and a fresh cache dir.
     pub fn kubectl_cmd(&self, args: &[&str]) -> tokio::process::Command {
         let cache = tempfile::tempdir_in(self.dir.path())
             .expect("cache dir")
             .keep();
-        let mut cmd = tokio::process::Command::new("/usr/bin/kubectl");
+        let mut cmd = tokio::process::Command::new(kubectl_program());
         cmd.arg("--kubeconfig")
             .arg(&self.kubeconfig)
             .arg("--cache-dir")

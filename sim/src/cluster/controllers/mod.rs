@@ -1,6 +1,6 @@
 //! The workload controllers of the simulated cluster — ReplicaSet,
-//! Deployment, StatefulSet, DaemonSet, Job, CronJob, Endpoints and
-//! EndpointSlices — written like kube-controller-manager's: level-triggered
+//! Deployment, StatefulSet, DaemonSet, Job, CronJob, Endpoints,
+//! EndpointSlices and PodDisruptionBudgets (disruption) — written like kube-controller-manager's: level-triggered
 //! reconcilers over the store's public API (watch → work queue keyed by
 //! object → reconcile from the current state), owner references with
 //! `controller: true`, adoption and release by selector, and the events
@@ -12,6 +12,7 @@ mod daemonset;
 mod deployment;
 mod deployment_status;
 mod deployment_strategy;
+mod disruption;
 mod endpoints;
 mod endpointslice;
 mod job;
@@ -39,6 +40,7 @@ pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
         statefulset::controller(ctx),
         daemonset::controller(ctx),
         volume::controller(ctx),
+        disruption::controller(ctx),
     ] {
         tasks.extend(controller.spawn(&ctx.store, &ctx.shutdown));
     }

@@ -1,12 +1,16 @@
-//! `default-scheduler`: binds pods that have no node to the least requested
-//! node that fits, or marks them `Unschedulable` with upstream's message and
-//! retries when nodes change or a pod frees room.
+//! `default-scheduler`: binds pods that have no node to the best node that
+//! fits, or marks them `Unschedulable` with upstream's message and retries
+//! when nodes change or a pod frees room. "Best" weighs the default
+//! profile's two scores that matter here like upstream does: least
+//! allocated (NodeResourcesFit, weight 1) and the default topology spread
+//! (PodTopologySpread, weight 2, see `spread.rs`).
 //!
 //! Like upstream it keeps a cache (nodes, and per node the requests of the
 //! pods bound to it) fed by watches, so a decision costs O(nodes), not a
 //! scan of every pod.
 
 mod filters;
+mod spread;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -29,6 +33,9 @@ pub use filters::{tolerated, tolerates};
 /// The scheduler name this scheduler serves.
 pub const SCHEDULER_NAME: &str = "default-scheduler";
 
+/// Upstream's default-profile weight of PodTopologySpread (NodeResourcesFit's is 1).
+const SPREAD_WEIGHT: i64 = 2;
+
 /// How often pods that did not fit are tried again even if nothing changed
 /// (upstream flushes its unschedulable queue after at most 5 minutes).
 const RETRY_EVERY: Duration = Duration::from_secs(60);
@@ -41,6 +48,7 @@ pub fn start(ctx: &ClusterContext) -> JoinHandle<()> {
         nodes: BTreeMap::new(),
         bound: HashMap::new(),
         usage: HashMap::new(),
+        placed: spread::Placements::default(),
         pending: BTreeMap::new(),
         epoch: 0,
     };
@@ -76,9 +84,11 @@ struct Scheduler {
     store: Store,
     recorder: EventRecorder,
     nodes: BTreeMap<String, Arc<StoredObject>>,
-    /// pod uid → (node, requests) for pods holding room on a node.
-    bound: HashMap<String, (String, Resources)>,
+    /// pod uid → (node, requests, namespace) for pods holding room on a node.
+    bound: HashMap<String, (String, Resources, String)>,
     usage: HashMap<String, Usage>,
+    /// Bound pods that are not terminating, for topology spreading.
+    placed: spread::Placements,
     pending: BTreeMap<(String, String), Pending>,
     /// Bumped whenever room may have appeared; failed pods retry then.
     epoch: u64,
@@ -110,6 +120,7 @@ impl Scheduler {
             Change::Reset => {
                 self.bound.clear();
                 self.usage.clear();
+                self.placed.clear();
                 self.pending.clear();
                 self.epoch += 1;
                 return;
@@ -130,7 +141,7 @@ impl Scheduler {
         }
         if !node.is_empty() {
             self.pending.remove(&key);
-            self.hold(pod.uid(), node, pod_requests(&v["spec"]));
+            self.hold(v, node, pod_requests(&v["spec"]));
             return;
         }
         let ours = v["spec"]["schedulerName"]
@@ -158,9 +169,10 @@ impl Scheduler {
 
     /// Releases what pod `uid` held; true if it held room.
     fn forget(&mut self, uid: &str) -> bool {
-        let Some((node, req)) = self.bound.remove(uid) else {
+        let Some((node, req, ns)) = self.bound.remove(uid) else {
             return false;
         };
+        self.placed.remove(uid, &ns);
         if let Some(u) = self.usage.get_mut(&node) {
             u.requested = u.requested - req;
             u.pods -= 1;
@@ -168,12 +180,19 @@ impl Scheduler {
         true
     }
 
-    fn hold(&mut self, uid: &str, node: &str, req: Resources) {
+    /// Counts `pod` (stored JSON) against `node`.
+    fn hold(&mut self, pod: &Value, node: &str, req: Resources) {
+        let uid = pod["metadata"]["uid"].as_str().unwrap_or_default();
+        let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default();
         self.forget(uid);
         let u = self.usage.entry(node.to_owned()).or_default();
         u.requested = u.requested + req;
         u.pods += 1;
-        self.bound.insert(uid.to_owned(), (node.to_owned(), req));
+        self.bound
+            .insert(uid.to_owned(), (node.to_owned(), req, ns.to_owned()));
+        if pod["metadata"]["deletionTimestamp"].is_null() {
+            self.placed.place(uid, ns, node, &pod["metadata"]["labels"]);
+        }
     }
 
     /// Tries every pending pod not yet tried in this epoch, oldest key first.
@@ -219,6 +238,7 @@ impl Scheduler {
         if best.is_empty() && pinned.is_some() {
             (best, misfits) = self.filter(v, request, None);
         }
+        self.add_spread_scores(v, &mut best);
         let top = best.iter().map(|(_, s)| *s).max();
         let candidates: Vec<&str> = best
             .iter()
@@ -232,8 +252,8 @@ impl Scheduler {
         }
         let node = candidates[rand::random_range(0..candidates.len())].to_owned();
         match self.bind(pod, &node) {
-            Ok(()) => {
-                self.hold(pod.uid(), &node, request);
+            Ok(bound) => {
+                self.hold(bound.value(), &node, request);
                 Ok(())
             }
             // Gone, or bound by someone else meanwhile: the watch tells.
@@ -270,8 +290,23 @@ impl Scheduler {
         (best, misfits)
     }
 
+    /// Adds the weighted topology spread score to each feasible node's.
+    fn add_spread_scores(&self, pod: &Value, best: &mut [(&str, i64)]) {
+        if best.len() < 2 {
+            return;
+        }
+        let nodes: Vec<&Value> = best
+            .iter()
+            .filter_map(|(n, _)| self.nodes.get(*n).map(|o| o.value()))
+            .collect();
+        let spread = spread::scores(&self.store, &self.placed, pod, &nodes);
+        for ((_, score), s) in best.iter_mut().zip(spread) {
+            *score += SPREAD_WEIGHT * s;
+        }
+    }
+
     /// `pods/binding`: sets `spec.nodeName`, then PodScheduled=True.
-    fn bind(&self, pod: &StoredObject, node: &str) -> Result<(), StoreError> {
+    fn bind(&self, pod: &StoredObject, node: &str) -> Result<Arc<StoredObject>, StoreError> {
         let uid = pod.uid().to_owned();
         let (ns, name) = (pod.namespace(), pod.name());
         let bound = self
@@ -305,7 +340,7 @@ impl Scheduler {
             &format!("Successfully assigned {ns}/{name} to {node}"),
             None,
         );
-        Ok(())
+        Ok(bound)
     }
 
     fn unschedulable(&self, pod: &StoredObject, message: &str) {
