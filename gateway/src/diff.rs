@@ -181,7 +181,9 @@ mod tests {
     fn a_new_total_or_sync_state_is_sent_even_with_the_same_rows() {
         let a = row("a", "Running");
         let mut sent = SentPage::new(std::slice::from_ref(&a), 1, SyncState::Syncing);
-        let diff = sent.advance(std::slice::from_ref(&a), 5, SyncState::Synced).unwrap();
+        let diff = sent
+            .advance(std::slice::from_ref(&a), 5, SyncState::Synced)
+            .unwrap();
         assert!(diff.is_empty());
         assert_eq!((diff.total, diff.sync), (5, SyncState::Synced));
     }
