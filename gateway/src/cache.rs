@@ -8,7 +8,7 @@
 //! keys are (namespace, name), so a row can never be there twice.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use crate::query::{ListPage, ListQuery, SyncState};
@@ -22,7 +22,11 @@ type Key = (String, String);
 #[derive(Debug, Default)]
 pub struct RowCache {
     rows: BTreeMap<Key, Arc<Row>>,
-    by_name: BTreeSet<(String, String)>,
+    /// The same rows by (name, namespace), for the default sort.
+    by_name: BTreeMap<(String, String), Arc<Row>>,
+    /// Rows per namespace, so an unfiltered total costs one lookup per
+    /// namespace instead of a walk over every row.
+    per_namespace: BTreeMap<String, usize>,
     generation: u64,
 }
 
@@ -39,8 +43,12 @@ impl RowCache {
         {
             return false;
         }
-        self.by_name.insert((key.1.clone(), key.0.clone()));
-        self.rows.insert(key, Arc::new(row));
+        let row = Arc::new(row);
+        self.by_name
+            .insert((key.1.clone(), key.0.clone()), row.clone());
+        if self.rows.insert(key.clone(), row).is_none() {
+            *self.per_namespace.entry(key.0).or_default() += 1;
+        }
         self.generation += 1;
         true
     }
@@ -50,7 +58,13 @@ impl RowCache {
         let key = (namespace.unwrap_or_default().to_owned(), name.to_owned());
         let removed = self.rows.remove(&key).is_some();
         if removed {
-            self.by_name.remove(&(key.1, key.0));
+            self.by_name.remove(&(key.1, key.0.clone()));
+            if let Some(n) = self.per_namespace.get_mut(&key.0) {
+                *n -= 1;
+                if *n == 0 {
+                    self.per_namespace.remove(&key.0);
+                }
+            }
             self.generation += 1;
         }
         removed
@@ -64,14 +78,18 @@ impl RowCache {
         };
         for row in rows {
             let key = key_of(&row);
-            fresh.by_name.insert((key.1.clone(), key.0.clone()));
             // Reuse the old allocation when nothing changed, so views
             // comparing by pointer or by value see no change.
             let row = match self.rows.get(&key) {
                 Some(old) if **old == row => old.clone(),
                 _ => Arc::new(row),
             };
-            fresh.rows.insert(key, row);
+            fresh
+                .by_name
+                .insert((key.1.clone(), key.0.clone()), row.clone());
+            if fresh.rows.insert(key.clone(), row).is_none() {
+                *fresh.per_namespace.entry(key.0).or_default() += 1;
+            }
         }
         *self = fresh;
     }
@@ -106,13 +124,7 @@ impl RowCache {
 
     /// The namespaces that hold at least one row.
     pub fn namespaces(&self) -> Vec<String> {
-        let mut seen: Vec<String> = Vec::new();
-        for (ns, _) in self.rows.keys() {
-            if seen.last() != Some(ns) {
-                seen.push(ns.clone());
-            }
-        }
-        seen
+        self.per_namespace.keys().cloned().collect()
     }
 
     /// Answers `query` with the rows `visible` allows (the caller's
@@ -125,14 +137,34 @@ impl RowCache {
         visible: &mut dyn FnMut(Option<&str>) -> bool,
     ) -> ListPage {
         let needle = query.filter.trim().to_lowercase();
+        let unfiltered = needle.is_empty() && selector.is_empty();
         let mut allowed = NamespaceMemo::default();
+        // The common first page (by name, no filter, all namespaces): the
+        // total from the namespace counts, so no walk over every row.
+        let counted_total: Option<usize> =
+            (query.sorted_by_name() && unfiltered && query.namespace.is_none()).then(|| {
+                self.per_namespace
+                    .iter()
+                    .filter(|(ns, _)| keep_namespace(ns, &mut allowed, visible))
+                    .map(|(_, n)| *n)
+                    .sum()
+            });
         let mut keep = |row: &Arc<Row>| {
-            (needle.is_empty() || row.name.to_lowercase().contains(&needle))
+            (needle.is_empty() || contains_ignoring_case(&row.name, &needle))
                 && selector.matches(&row.labels)
                 && allowed.check(row.namespace.as_deref(), visible)
         };
         let (offset, size) = (query.offset, query.page_size());
-        let (rows, total) = if query.sorted_by_name() {
+        let (rows, total) = if let Some(total) = counted_total {
+            let ordered = self.by_name_order(query.sort.descending);
+            let rows = ordered
+                .filter(|r| keep(r))
+                .skip(offset)
+                .take(size)
+                .cloned()
+                .collect();
+            (rows, total)
+        } else if query.sorted_by_name() {
             let ordered: Box<dyn Iterator<Item = &Arc<Row>>> = match &query.namespace {
                 Some(ns) => self.in_namespace(ns, query.sort.descending),
                 None => self.by_name_order(query.sort.descending),
@@ -193,14 +225,33 @@ impl RowCache {
         &'a self,
         descending: bool,
     ) -> Box<dyn Iterator<Item = &'a Arc<Row>> + 'a> {
-        let lookup =
-            move |(name, ns): &(String, String)| self.rows.get(&(ns.clone(), name.clone()));
         if descending {
-            Box::new(self.by_name.iter().rev().filter_map(lookup))
+            Box::new(self.by_name.values().rev())
         } else {
-            Box::new(self.by_name.iter().filter_map(lookup))
+            Box::new(self.by_name.values())
         }
     }
+}
+
+/// Whether the caller may see `namespace` ("" for cluster-scoped rows).
+fn keep_namespace(
+    namespace: &str,
+    memo: &mut NamespaceMemo,
+    visible: &mut dyn FnMut(Option<&str>) -> bool,
+) -> bool {
+    memo.check((!namespace.is_empty()).then_some(namespace), visible)
+}
+
+/// Whether `haystack` contains `needle` (already lower case), ignoring
+/// case, without allocating for ASCII names (every Kubernetes name).
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    if haystack.is_ascii() && needle.is_ascii() {
+        let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+        return n.len() <= h.len()
+            && h.windows(n.len())
+                .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
+    }
+    haystack.to_lowercase().contains(needle)
 }
 
 /// Counts all matches but keeps only one page of them.

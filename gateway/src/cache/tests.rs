@@ -158,3 +158,55 @@ fn rows_of_namespaces_the_caller_may_not_see_are_never_returned() {
     asked.dedup();
     assert_eq!(asked.len(), 3, "asked once per namespace: {asked:?}");
 }
+
+#[test]
+fn the_counted_total_matches_the_walk_and_respects_visibility() {
+    let mut cache = sample();
+    cache.upsert(Row {
+        uid: "node".into(),
+        name: "node-1".into(),
+        ..Row::default()
+    });
+    let selector = LabelSelector::default();
+    let all = cache.query(
+        &ListQuery::default(),
+        &selector,
+        SyncState::Synced,
+        &mut |_| true,
+    );
+    assert_eq!(all.total, 5);
+    let only_a = cache.query(
+        &ListQuery::default(),
+        &selector,
+        SyncState::Synced,
+        &mut |ns| ns == Some("a"),
+    );
+    assert_eq!(
+        (only_a.total, names(&only_a)),
+        (2, vec!["db-0".to_string(), "web-1".to_string()])
+    );
+    assert!(cache.remove(Some("a"), "db-0"));
+    assert!(cache.remove(Some("a"), "web-1"));
+    assert_eq!(cache.namespaces(), ["", "b", "c"]);
+    let page = cache.query(
+        &ListQuery {
+            offset: 1,
+            limit: 2,
+            ..ListQuery::default()
+        },
+        &selector,
+        SyncState::Synced,
+        &mut |_| true,
+    );
+    assert_eq!(
+        (page.total, names(&page)),
+        (3, vec!["node-1".to_string(), "web-2".to_string()])
+    );
+}
+
+#[test]
+fn the_name_filter_ignores_case_without_allocating() {
+    assert!(contains_ignoring_case("Web-Frontend-7f9", "frontend"));
+    assert!(!contains_ignoring_case("web", "webs"));
+    assert!(contains_ignoring_case("数据库-Primary", "primary"));
+}
