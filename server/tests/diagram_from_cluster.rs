@@ -86,8 +86,17 @@ fn cluster_errors_are_one_clear_line() {
     ]));
     assert!(err.contains("no-such-pod"), "{err}");
 
-    // The cluster goes away: a clear error, not a hang or a panic.
+    // The cluster goes away: a clear error, not a hang or a panic. The
+    // kubeconfig then points at port 1, where nothing listens (a freed
+    // ephemeral port could be taken by another test's cluster at once).
     sim.stop();
+    let text = std::fs::read_to_string(&kubeconfig).unwrap();
+    let server = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server: "))
+        .unwrap()
+        .to_owned();
+    std::fs::write(&kubeconfig, text.replace(&server, "http://127.0.0.1:1")).unwrap();
     let err = one_line_error(&diagram(&["topology", "--kubeconfig", kc]));
     assert!(err.contains("cannot list"), "{err}");
 }
