@@ -224,7 +224,7 @@ data: {k: "${hostile}"}
       await page.goto(target);
       await waitForHydration(page);
       const labels = await page
-        .locator("main h1:not([data-testid=object-name]), main h2, main h3, main th, main label span, main dt, main button, nav.sidenav a, p.lead, .list-status > span")
+        .locator("main h1:not([data-testid=object-name]), main h2, main h3, main th, main label span, main dt, main button, nav.sidenav a, section:not(.detail-page) > p.lead, .list-status > span")
         .allInnerTexts();
       for (const label of labels) {
         const words = label.match(/[A-Za-z]{2,}/g) ?? [];
