@@ -54,6 +54,7 @@ async fn serve() -> Served {
         context: sim::server::CONTEXT_NAME.into(),
     };
     prepared.state.gateway = Gateway::start(vec![spec], GatewayOptions::default());
+    connected(&prepared.state.gateway).await;
     let app = server::web::router(prepared.state, prepared.session_store);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -77,6 +78,24 @@ async fn serve() -> Served {
         sim,
         _dir: dir,
     }
+}
+
+/// Waits (on the cluster's state signal) until the gateway has connected,
+/// so a subscription never races the first discovery.
+async fn connected(gateway: &Gateway) {
+    let subject = gateway::Subject {
+        user_id: 0,
+        username: "test".into(),
+    };
+    let cluster = gateway.cluster(&subject, "sim").unwrap();
+    let mut changes = cluster.subscribe();
+    tokio::time::timeout(WAIT, async {
+        while cluster.state() != gateway::status::ConnectionState::Connected {
+            changes.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("the cluster connects");
 }
 
 impl Served {
