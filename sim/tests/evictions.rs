@@ -179,6 +179,10 @@ async fn kubectl_drain_evicts_and_waits_for_a_blocking_budget() {
             "worker-1",
             "--ignore-daemonsets",
             "--delete-emptydir-data",
+            // The scheduler may put the controller-less myapp-pod on this
+            // worker; without --force kubectl refuses to drain before it
+            // ever reaches the budget this test is about.
+            "--force",
             "--timeout=80s",
         ])
         .stderr(std::process::Stdio::piped())
