@@ -94,6 +94,8 @@ pub enum Term {
     OwnershipTitle,
     Aggregated,
     Expanded,
+    NotReady,
+    Cordoned,
 }
 
 impl Term {
@@ -147,6 +149,8 @@ impl Term {
             Term::OwnershipTitle => ("Ownership", "资源归属"),
             Term::Aggregated => ("grouped", "已分组"),
             Term::Expanded => ("expanded", "已展开"),
+            Term::NotReady => ("NotReady", "未就绪"),
+            Term::Cordoned => ("cordoned", "已停止调度"),
         };
         match lang {
             Lang::En => en,

@@ -31,7 +31,7 @@ pub mod text;
 pub use error::Error;
 pub use input::ClusterObjects;
 pub use lang::Lang;
-pub use model::{Diagram, DiagramKind};
+pub use model::{Diagram, DiagramKind, Target};
 pub use options::Options;
 
 /// Cluster topology: nodes as hosts with their master/worker roles,

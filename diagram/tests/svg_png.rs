@@ -39,11 +39,33 @@ fn svg_is_accessible_themeable_and_has_stable_ids() {
     assert!(svg.contains(r#"<title id="ph-title">集群拓扑</title>"#));
     assert!(svg.contains(r#"xml:lang="zh-CN""#));
     assert!(svg.contains(r#"<g id="ph-master_cp_1" class="element role-master state-normal">"#));
-    assert!(svg.contains(r#"<g id="ph-host_worker_1" class="boundary boundary-host""#));
+    assert!(
+        svg.contains(r#"<g id="ph-host_worker_1" class="boundary boundary-host state-normal""#)
+    );
     assert!(
         svg.contains(r#"class="relation" data-from="ph-worker_worker_1" data-to="ph-master_cp_1""#)
     );
     assert!(svg.contains(">k8s master</text>"), "labels are real text");
+}
+
+#[test]
+fn a_linked_svg_wraps_each_object_box_in_a_link() {
+    let d = diagram::topology(&fixture("kubeadm-cluster.yaml"), &Options::new(Lang::En)).unwrap();
+    let link = |t: &diagram::Target| Some(format!("/x/{}/{}?a=1&b=\"", t.kind, t.name));
+    let svg = render::svg_linked(&d, &diagram::layout::layout(&d), &link);
+    assert!(
+        svg.contains(r#"<a href="/x/Node/worker-1?a=1&amp;b=&quot;" class="diagram-link"><g id="ph-host_worker_1""#),
+        "hosts link to their nodes, the address escaped"
+    );
+    assert!(
+        svg.contains(r#"<a href="/x/Pod/"#),
+        "pods link to their pages"
+    );
+    assert_eq!(svg.matches("<a ").count(), svg.matches("</a>").count());
+    assert!(
+        !render::svg(&d).contains("<a "),
+        "the plain SVG has no links"
+    );
 }
 
 fn cjk_fonts() -> Arc<fontdb::Database> {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Node, Pod};
 
 use super::k8s;
-use super::{Element, Ids, Item, Role, Shape, State, element};
+use super::{Element, Ids, Item, Role, Shape, State, Target, element};
 use crate::Options;
 use crate::lang::{Lang, Term};
 
@@ -39,7 +39,8 @@ pub fn pod_boxes(
                         rank,
                     )
                     .tech(format!("{} · {ns}", Term::Pod.text(lang)))
-                    .state(k8s::pod_state(p)),
+                    .state(k8s::pod_state(p))
+                    .target(Target::namespaced("Pod", ns, name)),
                 )
             })
             .collect();

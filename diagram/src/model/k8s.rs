@@ -51,11 +51,7 @@ pub fn is_control_plane(node: &Node) -> bool {
 /// A node runs workloads unless it is tainted NoSchedule/NoExecute for
 /// everyone (the control-plane taint, or `spec.unschedulable`).
 pub fn runs_workloads(node: &Node) -> bool {
-    let cordoned = node
-        .spec
-        .as_ref()
-        .and_then(|s| s.unschedulable)
-        .unwrap_or(false);
+    let cordoned = is_cordoned(node);
     let control_plane_taint = taints(node).any(|(key, effect)| {
         CONTROL_PLANE_KEYS.contains(&key) && (effect == "NoSchedule" || effect == "NoExecute")
     });
@@ -69,6 +65,14 @@ fn taints(node: &Node) -> impl Iterator<Item = (&str, &str)> {
         .into_iter()
         .flatten()
         .map(|t| (t.key.as_str(), t.effect.as_str()))
+}
+
+/// True when the node is marked unschedulable (`kubectl cordon`).
+pub fn is_cordoned(node: &Node) -> bool {
+    node.spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false)
 }
 
 /// True when the node reports condition Ready=True.

@@ -219,6 +219,32 @@ pub struct Element {
     pub description: Option<String>,
     /// Row inside the parent, top first.
     pub rank: u32,
+    /// The Kubernetes object the box stands for, so a page can link it.
+    pub target: Option<Target>,
+}
+
+/// The Kubernetes object an element or boundary stands for (a node, a pod,
+/// a Service, a workload): renderers that can link (SVG in the browser)
+/// turn it into a link to the object's page; the others ignore it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target {
+    /// The object's kind as the API names it: `Node`, `Pod`, `Deployment`.
+    pub kind: &'static str,
+    /// Its namespace; `None` for cluster-scoped objects.
+    pub namespace: Option<String>,
+    /// Its name.
+    pub name: String,
+}
+
+impl Target {
+    /// A namespaced object.
+    pub fn namespaced(kind: &'static str, namespace: &str, name: &str) -> Self {
+        Target {
+            kind,
+            namespace: Some(namespace.to_string()),
+            name: name.to_string(),
+        }
+    }
 }
 
 /// What a boundary groups.
@@ -262,6 +288,10 @@ pub struct Boundary {
     pub technology: Option<String>,
     /// Row inside the parent, top first.
     pub rank: u32,
+    /// Health of what the frame stands for (a NotReady or cordoned host).
+    pub state: State,
+    /// The Kubernetes object the frame stands for (a host's node).
+    pub target: Option<Target>,
     /// What it holds.
     pub items: Vec<Item>,
 }
@@ -348,6 +378,7 @@ pub(crate) fn element(
         technology: None,
         description: None,
         rank,
+        target: None,
     }
 }
 
@@ -370,6 +401,12 @@ impl Element {
         self.state = s;
         self
     }
+
+    /// Names the object the box stands for.
+    pub(crate) fn target(mut self, t: Target) -> Self {
+        self.target = Some(t);
+        self
+    }
 }
 
 /// Builds a boundary.
@@ -386,6 +423,8 @@ pub(crate) fn boundary(
         label: crate::text::label(label.as_ref()),
         technology: None,
         rank,
+        state: State::Normal,
+        target: None,
         items,
     }
 }

@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::aggregate::pod_boxes;
 use super::{
-    Diagram, DiagramKind, Direction, Ids, Item, Relation, Role, Shape, State, element, k8s,
+    Diagram, DiagramKind, Direction, Ids, Item, Relation, Role, Shape, State, Target, element, k8s,
     namespace_boundaries, relation,
 };
 use crate::lang::Term;
@@ -97,7 +97,8 @@ pub fn ownership(objects: &ClusterObjects, options: &Options) -> Result<Diagram,
         items.push(Item::Element(
             element(root_id.clone(), Shape::Container, Role::Workload, name, 0)
                 .tech(root.kind)
-                .desc(&root.detail),
+                .desc(&root.detail)
+                .target(Target::namespaced(root.kind, ns, name)),
         ));
         // Middle layer: ReplicaSets of a Deployment, Jobs of a CronJob.
         let middles: Vec<(&ObjectMeta, String, State)> = match root.kind {
@@ -159,7 +160,8 @@ pub fn ownership(objects: &ClusterObjects, options: &Options) -> Result<Diagram,
                     )
                     .tech(kind)
                     .desc(detail)
-                    .state(state),
+                    .state(state)
+                    .target(Target::namespaced(kind, ns, k8s::name(meta))),
                 ));
                 relations.push(relation(
                     &mut ids,

@@ -8,7 +8,7 @@ use k8s_openapi::api::networking::v1::Ingress;
 
 use super::aggregate::pod_boxes;
 use super::{
-    Diagram, DiagramKind, Direction, Ids, Item, Relation, Role, Shape, State, element, k8s,
+    Diagram, DiagramKind, Direction, Ids, Item, Relation, Role, Shape, State, Target, element, k8s,
     namespace_boundaries, relation,
 };
 use crate::lang::Term;
@@ -95,7 +95,8 @@ pub fn service_map(objects: &ClusterObjects, options: &Options) -> Result<Diagra
                     State::Failed
                 } else {
                     State::Normal
-                }),
+                })
+                .target(Target::namespaced("Service", ns, name)),
         ));
 
         for ing in objects
@@ -112,7 +113,8 @@ pub fn service_map(objects: &ClusterObjects, options: &Options) -> Result<Diagra
                     items.push(Item::Element(
                         element(id.clone(), Shape::Container, Role::Ingress, ing_name, 0)
                             .tech(Term::Ingress.text(lang))
-                            .desc(hosts(ing)),
+                            .desc(hosts(ing))
+                            .target(Target::namespaced("Ingress", ns, ing_name)),
                     ));
                     ingress_ids.insert(hint, id.clone());
                     id
@@ -152,7 +154,12 @@ pub fn service_map(objects: &ClusterObjects, options: &Options) -> Result<Diagra
                     2,
                 )
                 .tech(Term::EndpointSlice.text(lang))
-                .desc(Term::Endpoints.count(slice.endpoints.as_ref().map_or(0, Vec::len), lang)),
+                .desc(Term::Endpoints.count(slice.endpoints.as_ref().map_or(0, Vec::len), lang))
+                .target(Target::namespaced(
+                    "EndpointSlice",
+                    ns,
+                    k8s::name(&slice.metadata),
+                )),
             ));
             relations.push(relation(
                 &mut ids,
@@ -218,7 +225,9 @@ pub fn service_map(objects: &ClusterObjects, options: &Options) -> Result<Diagra
             let (kind, owner_name) = owner.split_once('\u{0}').unwrap_or(("", ""));
             let wid = ids.make(&format!("workload {ns} {kind} {owner_name}"));
             items.push(Item::Element(
-                element(wid.clone(), Shape::Container, Role::Workload, owner_name, 4).tech(kind),
+                element(wid.clone(), Shape::Container, Role::Workload, owner_name, 4)
+                    .tech(kind)
+                    .target(Target::namespaced(workload_kind(kind), ns, owner_name)),
             ));
             for (i, item) in pod_items.iter().enumerate() {
                 if summarised || k8s::owner_group(pods[i]) == owner_name {
@@ -285,4 +294,17 @@ fn hosts(ing: &Ingress) -> String {
         .filter_map(|r| r.host.as_deref())
         .collect();
     hosts.join(", ")
+}
+
+/// The kind of a pod's owner as a link target (`Deployment`, `Job`, …).
+fn workload_kind(kind: &str) -> &'static str {
+    match kind {
+        "Deployment" => "Deployment",
+        "StatefulSet" => "StatefulSet",
+        "DaemonSet" => "DaemonSet",
+        "Job" => "Job",
+        "CronJob" => "CronJob",
+        "ReplicaSet" => "ReplicaSet",
+        _ => "Unknown",
+    }
 }

@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::{Node, Pod};
 use super::aggregate::{group_nodes, group_worker_box, namespace_boxes, pod_boxes};
 use super::{
     Boundary, BoundaryKind, Diagram, DiagramKind, Direction, Element, Ids, Item, Role, Shape,
-    State, boundary, element, k8s, relation,
+    State, Target, boundary, element, k8s, relation,
 };
 use crate::lang::Term;
 use crate::{ClusterObjects, Error, Options};
@@ -162,10 +162,14 @@ impl NodeContext<'_> {
         let pods = self.pods(node);
         let control_plane = k8s::is_control_plane(node);
         let worker = !control_plane || k8s::runs_workloads(node);
-        let state = if k8s::is_ready(node) {
-            State::Normal
-        } else {
-            State::Pending
+        let ready = k8s::is_ready(node);
+        let cordoned = k8s::is_cordoned(node);
+        // A NotReady node is a problem (its pods are lost to the cluster); a
+        // cordoned one is on its way out, by an operator's choice.
+        let state = match (ready, cordoned) {
+            (false, _) => State::Failed,
+            (true, true) => State::Pending,
+            (true, false) => State::Normal,
         };
         let mut items = Vec::new();
 
@@ -197,7 +201,8 @@ impl NodeContext<'_> {
                         1,
                     )
                     .tech(k8s::name(&pod.metadata))
-                    .state(k8s::pod_state(pod)),
+                    .state(k8s::pod_state(pod))
+                    .target(pod_target(pod)),
                 ));
             }
         }
@@ -240,7 +245,8 @@ impl NodeContext<'_> {
                         1,
                     )
                     .tech(k8s::name(&p.metadata))
-                    .state(k8s::pod_state(p)),
+                    .state(k8s::pod_state(p))
+                    .target(pod_target(p)),
                 ));
             }
         }
@@ -261,7 +267,19 @@ impl NodeContext<'_> {
         );
         let mut tech = vec![Term::Host.text(lang).to_string()];
         tech.extend(k8s::internal_ip(node).map(str::to_string));
+        if !ready {
+            tech.push(Term::NotReady.text(lang).to_string());
+        }
+        if cordoned {
+            tech.push(Term::Cordoned.text(lang).to_string());
+        }
         host.technology = Some(crate::text::label(&tech.join(" · ")));
+        host.state = state;
+        host.target = Some(Target {
+            kind: "Node",
+            namespace: None,
+            name: name.to_string(),
+        });
         host
     }
 
@@ -298,7 +316,13 @@ impl NodeContext<'_> {
                 .collect();
             items.extend(namespace_boxes(ids, key, &pods, self.options, 1));
         }
-        let mut group = boundary(id, BoundaryKind::NodeGroup, key, rank, items);
+        let mut group = boundary(id.clone(), BoundaryKind::NodeGroup, key, rank, items);
+        // Pages link a pool to the same view with the pool expanded.
+        group.target = Some(Target {
+            kind: "NodeGroup",
+            namespace: None,
+            name: id,
+        });
         let state = if expanded {
             Term::Expanded
         } else {
@@ -332,4 +356,13 @@ fn same_host(items: &[Item], a: &str, b: &str) -> bool {
         }
         Item::Element(_) => false,
     })
+}
+
+/// The link target of a pod's box.
+fn pod_target(pod: &Pod) -> Target {
+    Target::namespaced(
+        "Pod",
+        k8s::namespace(&pod.metadata),
+        k8s::name(&pod.metadata),
+    )
 }

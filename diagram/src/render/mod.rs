@@ -15,7 +15,7 @@ pub use mermaid::mermaid;
 pub use plantuml::{plantuml, plantuml_url};
 pub use png::{font_database, png};
 pub use resvg::usvg::fontdb;
-pub use svg::{svg, svg_with_layout};
+pub use svg::{LinkFn, svg, svg_linked, svg_with_layout};
 
 use crate::model::{Role, State};
 

@@ -12,7 +12,11 @@ use std::fmt::Write;
 
 use super::fill;
 use crate::layout::{Layout, TextLine, layout};
-use crate::model::{Diagram, Element, Item};
+use crate::model::{Boundary, Diagram, Element, Item, State, Target};
+
+/// Turns an object an item stands for into the address of its page, or
+/// `None` to leave the item unlinked.
+pub type LinkFn<'a> = &'a dyn Fn(&Target) -> Option<String>;
 
 /// Font families tried in order; the CJK ones make Chinese labels render.
 pub const FONT_FAMILY: &str = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'DejaVu Sans', sans-serif";
@@ -24,8 +28,19 @@ pub fn svg(diagram: &Diagram) -> String {
 
 /// The diagram as SVG, from a layout computed by the caller.
 pub fn svg_with_layout(diagram: &Diagram, layout: &Layout) -> String {
+    write_svg(diagram, layout, None)
+}
+
+/// The diagram as SVG for a page: each box that stands for an object (a
+/// node's host, a pod, a Service, a workload) is wrapped in an `<a>` to the
+/// address `link` gives, so it can be clicked and reached with the keyboard.
+pub fn svg_linked(diagram: &Diagram, layout: &Layout, link: LinkFn<'_>) -> String {
+    write_svg(diagram, layout, Some(link))
+}
+
+fn write_svg(diagram: &Diagram, layout: &Layout, link: Option<LinkFn<'_>>) -> String {
     let mut elements: HashMap<&str, &Element> = HashMap::new();
-    let mut boundaries: HashMap<&str, (&str, &str)> = HashMap::new();
+    let mut boundaries: HashMap<&str, &Boundary> = HashMap::new();
     collect(&diagram.items, &mut elements, &mut boundaries);
 
     let mut out = String::with_capacity(2048 + layout.items.len() * 600);
@@ -57,24 +72,32 @@ pub fn svg_with_layout(diagram: &Diagram, layout: &Layout) -> String {
     for p in &layout.items {
         let r = p.rect;
         if p.is_boundary {
-            let (label, kind) = boundaries
-                .get(p.id.as_str())
-                .copied()
-                .unwrap_or(("", "host"));
+            let boundary = boundaries.get(p.id.as_str()).copied();
+            let label = boundary.map_or("", |b| b.label.as_str());
+            let kind = boundary.map_or("host", |b| b.kind.name());
+            let state = boundary.map_or(State::Normal, |b| b.state);
+            let href = boundary.and_then(|b| href(link, b.target.as_ref()));
+            open_link(&mut out, href.as_deref());
             let _ = write!(
                 out,
-                r##"<g id="ph-{id}" class="boundary boundary-{kind}" data-depth="{d}"><title>{t}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6" fill="none" stroke="#444444" stroke-width="1" stroke-dasharray="7 5"/>"##,
+                r##"<g id="ph-{id}" class="boundary boundary-{kind} state-{s}" data-depth="{d}"><title>{t}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6" fill="none" stroke="{stroke}" stroke-width="{sw}" stroke-dasharray="7 5"/>"##,
                 id = p.id,
+                s = state.name(),
                 d = p.depth,
                 t = xml(label),
                 x = r.x,
                 y = r.y,
                 w = r.w,
                 h = r.h,
+                stroke = frame_colour(state),
+                sw = if state == State::Normal { 1 } else { 2 },
             );
-            texts(&mut out, &p.texts, "#444444");
+            texts(&mut out, &p.texts, frame_colour(state));
             out.push_str("</g>");
+            close_link(&mut out, href.as_deref());
         } else if let Some(e) = elements.get(p.id.as_str()) {
+            let href = href(link, e.target.as_ref());
+            open_link(&mut out, href.as_deref());
             let colour = fill(e.role, e.state);
             let mut tooltip = e.label.clone();
             for extra in [&e.technology, &e.description].into_iter().flatten() {
@@ -95,6 +118,7 @@ pub fn svg_with_layout(diagram: &Diagram, layout: &Layout) -> String {
             );
             texts(&mut out, &p.texts, "#FFFFFF");
             out.push_str("</g>");
+            close_link(&mut out, href.as_deref());
         }
     }
     let titles: HashMap<&str, &str> = diagram
@@ -124,10 +148,37 @@ pub fn svg_with_layout(diagram: &Diagram, layout: &Layout) -> String {
     out
 }
 
+/// The address of `target`'s page, if the caller links and names one.
+fn href(link: Option<LinkFn<'_>>, target: Option<&Target>) -> Option<String> {
+    link.zip(target).and_then(|(link, target)| link(target))
+}
+
+fn open_link(out: &mut String, href: Option<&str>) {
+    if let Some(href) = href {
+        let _ = write!(out, r#"<a href="{}" class="diagram-link">"#, xml(href));
+    }
+}
+
+fn close_link(out: &mut String, href: Option<&str>) {
+    if href.is_some() {
+        out.push_str("</a>");
+    }
+}
+
+/// A frame's colour: grey when all is well, red for a NotReady node, amber
+/// for a cordoned one.
+fn frame_colour(state: State) -> &'static str {
+    match state {
+        State::Failed => "#C62828",
+        State::Pending => "#B36B00",
+        _ => "#444444",
+    }
+}
+
 fn collect<'a>(
     items: &'a [Item],
     elements: &mut HashMap<&'a str, &'a Element>,
-    boundaries: &mut HashMap<&'a str, (&'a str, &'a str)>,
+    boundaries: &mut HashMap<&'a str, &'a Boundary>,
 ) {
     for item in items {
         match item {
@@ -135,7 +186,7 @@ fn collect<'a>(
                 elements.insert(&e.id, e);
             }
             Item::Boundary(b) => {
-                boundaries.insert(&b.id, (&b.label, b.kind.name()));
+                boundaries.insert(&b.id, b);
                 collect(&b.items, elements, boundaries);
             }
         }
