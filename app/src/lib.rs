@@ -5,6 +5,8 @@
 #![recursion_limit = "256"]
 
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod diagram_svg;
 pub mod i18n;
 pub mod live;
 pub mod pages;
@@ -25,6 +27,7 @@ use crate::components::layout::AppLayout;
 use crate::i18n::Locale;
 use crate::pages::cluster::{
     detail::ObjectPage, kinds::KindsPage, list::KindListPage, overview::OverviewPage,
+    topology::TopologyPage,
 };
 use crate::pages::{
     account_password::PasswordPage, home::HomePage, login::LoginPage, not_found::NotFound,
@@ -90,7 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("") view=HomePage />
                         <Route path=(StaticSegment("account"), StaticSegment("password")) view=PasswordPage />
                         <Route path=path!("/c/:cluster/overview") view=OverviewPage ssr=SsrMode::Async />
-                        <Route path=path!("/c/:cluster/topology") view=|| view! { <SectionPage section=Section::Topology /> } />
+                        <Route path=path!("/c/:cluster/topology") view=TopologyPage ssr=SsrMode::Async />
                         <Route path=path!("/c/:cluster/kinds") view=KindsPage ssr=SsrMode::Async />
                         <Route path=path!("/c/:cluster/k/:kind") view=KindListPage ssr=SsrMode::Async />
                         <Route path=path!("/c/:cluster/k/:kind/:namespace/:name") view=ObjectPage ssr=SsrMode::Async />

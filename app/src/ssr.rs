@@ -48,6 +48,8 @@ pub struct AppServices {
     pub settings: Arc<dyn UserSettings>,
     /// Clusters, their caches and the one authorisation function.
     pub gateway: Arc<gateway::Gateway>,
+    /// The PlantUML server diagrams link to, when one is configured.
+    pub plantuml_server: Option<String>,
 }
 
 /// The user of the current request, or an error when there is none. Server

@@ -18,6 +18,9 @@ pub enum GatewayError {
     BadRequest(String),
     #[error("the cluster refused: {0}")]
     Cluster(String),
+    /// A diagram with nothing to draw (a namespace without Services).
+    #[error("nothing to draw: no {0}")]
+    NothingToDraw(String),
 }
 
 impl GatewayError {
@@ -26,7 +29,8 @@ impl GatewayError {
         match self {
             GatewayError::UnknownCluster(_)
             | GatewayError::UnknownKind { .. }
-            | GatewayError::NotFound { .. } => 404,
+            | GatewayError::NotFound { .. }
+            | GatewayError::NothingToDraw(_) => 404,
             GatewayError::Forbidden(_) => 403,
             GatewayError::Unavailable { .. } => 503,
             GatewayError::BadRequest(_) => 400,

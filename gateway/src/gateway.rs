@@ -338,7 +338,7 @@ fn parse_selector(text: &str) -> Result<LabelSelector, GatewayError> {
     LabelSelector::parse(text).map_err(|e| GatewayError::BadRequest(e.to_string()))
 }
 
-fn unavailable(cluster: &Cluster) -> GatewayError {
+pub(crate) fn unavailable(cluster: &Cluster) -> GatewayError {
     GatewayError::Unavailable {
         cluster: cluster.name().to_owned(),
         error: cluster

@@ -10,6 +10,7 @@
 //! WebAssembly shares with the server.
 
 pub mod detail;
+pub mod diagram_query;
 pub mod diff;
 pub mod kind;
 pub mod overview;
@@ -24,6 +25,8 @@ pub mod authz;
 pub mod cache;
 #[cfg(feature = "runtime")]
 pub mod cluster;
+#[cfg(feature = "runtime")]
+pub mod diagrams;
 #[cfg(feature = "runtime")]
 pub mod discovery;
 #[cfg(feature = "runtime")]

@@ -159,6 +159,10 @@ pub struct Row {
     pub resources: Option<Resources>,
     /// An Event's subject.
     pub subject: Option<ObjectRef>,
+    /// A node's taints, `key=value:Effect` (the topology tells a control
+    /// plane that runs no workloads by its taint).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taints: Vec<String>,
     /// One cell per column of [`crate::rows::columns`] for this kind.
     pub cells: Vec<Cell>,
 }

@@ -86,6 +86,12 @@ pub struct ServeConfig {
     /// PEM private key of `--tls-cert`.
     #[arg(long, env = "PILOTHOUSE_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// A PlantUML server (e.g. `https://www.plantuml.com/plantuml`): each
+    /// diagram then offers a link that opens it there. Off by default, since
+    /// the link carries the diagram (names of nodes and pods) to that server.
+    #[arg(long, env = "PILOTHOUSE_PLANTUML_SERVER")]
+    pub plantuml_server: Option<String>,
 }
 
 /// A configuration value that makes no sense; the message names the flag.

@@ -4,89 +4,17 @@
 
 mod common;
 
-use std::time::Duration;
-
-use axum::Router;
 use axum::http::StatusCode;
-use gateway::cluster::ClusterSpec;
-use gateway::{Gateway, GatewayOptions};
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Api, DynamicObject, ListParams, PostParams};
 use serde_json::Value;
 
-use common::http::{body_text, get, send, sign_in};
-use server::config::ServeConfig;
-use server::startup;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-struct Fixture {
-    app: Router,
-    cookie: String,
-    kube: kube::Client,
-    sim: sim::SimHandle,
-    _dir: tempfile::TempDir,
-}
-
-async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = ServeConfig::for_data_dir(dir.path().join("data"));
-    config.site_root = dir.path().join("site");
-    let mut prepared = startup::prepare(config, Some(PASSWORD.into()))
-        .await
-        .unwrap();
-    let sim = sim::Sim::start(sim::SimConfig::default()).await.unwrap();
-    let kubeconfig = kube::config::Kubeconfig::from_yaml(&sim.kubeconfig_yaml()).unwrap();
-    let spec = ClusterSpec {
-        name: "sim".into(),
-        origin: "test".into(),
-        kubeconfig: kubeconfig.clone(),
-        context: sim::server::CONTEXT_NAME.into(),
-    };
-    prepared.state.gateway = Gateway::start(vec![spec], GatewayOptions::default());
-    let app = server::web::router(prepared.state, prepared.session_store);
-    let cookie = sign_in(&app, "admin", PASSWORD).await;
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .unwrap();
-    let kube = kube::Client::try_from(config).unwrap();
-    let fixture = Fixture {
-        app,
-        cookie,
-        kube,
-        sim,
-        _dir: dir,
-    };
-    fixture.until_connected().await;
-    fixture
-}
-
-impl Fixture {
-    async fn json(&self, path: &str) -> (StatusCode, Value) {
-        let response = send(&self.app, get(path, Some(&self.cookie))).await;
-        let status = response.status();
-        let text = body_text(response).await;
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}")),
-        )
-    }
-
-    async fn until_connected(&self) {
-        for _ in 0..200 {
-            let (_, clusters) = self.json("/api/v1/clusters").await;
-            if clusters[0]["state"]["state"] == "connected" {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the cluster never connected");
-    }
-}
+use common::cluster::serve;
+use common::http::{body_text, get, send};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_session_the_api_answers_401() {
-    let f = fixture().await;
+    let f = serve().await;
     for path in [
         "/api/v1/clusters",
         "/api/v1/clusters/sim/resources/pods",
@@ -115,9 +43,17 @@ async fn create_crontabs(kube: &kube::Client) {
         }
     }))
     .unwrap();
-    Api::<CustomResourceDefinition>::all(kube.clone())
-        .create(&PostParams::default(), &crd)
+    let crds = Api::<CustomResourceDefinition>::all(kube.clone());
+    crds.create(&PostParams::default(), &crd).await.unwrap();
+    // The new resource is served once the CRD is established.
+    let established = kube::runtime::wait::await_condition(
+        crds,
+        "crontabs.stable.example.com",
+        kube::runtime::wait::conditions::is_crd_established(),
+    );
+    tokio::time::timeout(common::cluster::WAIT, established)
         .await
+        .expect("the CRD is established")
         .unwrap();
     let resource = kube::discovery::ApiResource {
         group: "stable.example.com".into(),
@@ -134,19 +70,13 @@ async fn create_crontabs(kube: &kube::Client) {
             "spec": {"cronSpec": format!("* * * * */{name}")}
         }))
         .unwrap();
-        for _ in 0..50 {
-            // The new resource is served once the CRD is established.
-            if api.create(&PostParams::default(), &object).await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        api.create(&PostParams::default(), &object).await.unwrap();
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crd_created_now_is_listed_with_its_printer_columns() {
-    let f = fixture().await;
+    let f = serve().await;
     create_crontabs(&f.kube).await;
     let (status, list) = f
         .json("/api/v1/clusters/sim/resources/crontabs.stable.example.com")
@@ -160,7 +90,7 @@ async fn a_crd_created_now_is_listed_with_its_printer_columns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_listable_kind_counts_what_the_cluster_lists() {
-    let f = fixture().await;
+    let f = serve().await;
     create_crontabs(&f.kube).await;
     let _ = f
         .json("/api/v1/clusters/sim/resources/crontabs.stable.example.com")
@@ -223,7 +153,7 @@ async fn every_listable_kind_counts_what_the_cluster_lists() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_object_comes_without_managed_fields_and_with_its_events_and_relations() {
-    let f = fixture().await;
+    let f = serve().await;
     let (status, pod) = f
         .json("/api/v1/clusters/sim/resources/pods/demo/myapp-pod")
         .await;
@@ -261,7 +191,7 @@ async fn an_object_comes_without_managed_fields_and_with_its_events_and_relation
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_value_leaves_the_server() {
-    let f = fixture().await;
+    let f = serve().await;
     let value = "hunter2-very-secret-value";
     let secret: Secret = serde_json::from_value(serde_json::json!({
         "apiVersion": "v1", "kind": "Secret",
@@ -306,7 +236,7 @@ async fn no_secret_value_leaves_the_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_kubernetes_status_objects() {
-    let f = fixture().await;
+    let f = serve().await;
     let (status, body) = f
         .json("/api/v1/clusters/sim/resources/nonsense.example.com")
         .await;
@@ -336,7 +266,7 @@ async fn bad_requests_get_kubernetes_status_objects() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_show_one_watch_per_kind() {
-    let f = fixture().await;
+    let f = serve().await;
     let _ = f.json("/api/v1/clusters/sim/resources/pods").await;
     let response = send(&f.app, get("/metrics", Some(&f.cookie))).await;
     assert_eq!(response.status(), StatusCode::OK);

@@ -5,100 +5,32 @@
 
 mod common;
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use futures::{SinkExt, StreamExt};
-use gateway::cluster::ClusterSpec;
-use gateway::{Gateway, GatewayOptions};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, PostParams};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+use common::cluster::{PASSWORD, Served, WAIT, serve};
 use common::http::{send, sign_in};
-use server::config::ServeConfig;
-use server::startup;
-
-const PASSWORD: &str = "correct horse battery staple";
-const WAIT: Duration = Duration::from_secs(20);
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-struct Served {
-    app: axum::Router,
-    addr: SocketAddr,
-    kube: kube::Client,
-    sim: sim::SimHandle,
-    _dir: tempfile::TempDir,
+/// What these tests ask of the fixture.
+trait StreamFixture {
+    async fn connect(
+        &self,
+        cookie: &str,
+        origin: &str,
+    ) -> Result<Socket, tokio_tungstenite::tungstenite::Error>;
+    async fn upstream_watches(&self, resource: &str) -> u64;
 }
 
-async fn serve() -> Served {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = ServeConfig::for_data_dir(dir.path().join("data"));
-    config.site_root = dir.path().join("site");
-    config.login_attempts_per_minute = 1000;
-    let mut prepared = startup::prepare(config, Some(PASSWORD.into()))
-        .await
-        .unwrap();
-    let sim = sim::Sim::start(sim::SimConfig::default()).await.unwrap();
-    let kubeconfig = kube::config::Kubeconfig::from_yaml(&sim.kubeconfig_yaml()).unwrap();
-    let spec = ClusterSpec {
-        name: "sim".into(),
-        origin: "test".into(),
-        kubeconfig: kubeconfig.clone(),
-        context: sim::server::CONTEXT_NAME.into(),
-    };
-    prepared.state.gateway = Gateway::start(vec![spec], GatewayOptions::default());
-    connected(&prepared.state.gateway).await;
-    let app = server::web::router(prepared.state, prepared.session_store);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let served = app.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            served.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .unwrap();
-    let kube = kube::Client::try_from(config).unwrap();
-    Served {
-        app,
-        addr,
-        kube,
-        sim,
-        _dir: dir,
-    }
-}
-
-/// Waits (on the cluster's state signal) until the gateway has connected,
-/// so a subscription never races the first discovery.
-async fn connected(gateway: &Gateway) {
-    let subject = gateway::Subject {
-        user_id: 0,
-        username: "test".into(),
-    };
-    let cluster = gateway.cluster(&subject, "sim").unwrap();
-    let mut changes = cluster.subscribe();
-    tokio::time::timeout(WAIT, async {
-        while cluster.state() != gateway::status::ConnectionState::Connected {
-            changes.changed().await.unwrap();
-        }
-    })
-    .await
-    .expect("the cluster connects");
-}
-
-impl Served {
+impl StreamFixture for Served {
     async fn connect(
         &self,
         cookie: &str,
@@ -116,10 +48,6 @@ impl Served {
         tokio_tungstenite::connect_async(request)
             .await
             .map(|(socket, _)| socket)
-    }
-
-    fn origin(&self) -> String {
-        format!("http://{}", self.addr)
     }
 
     /// The embedded cluster's count of open watches of `resource`.

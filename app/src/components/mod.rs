@@ -2,6 +2,7 @@
 
 pub mod age;
 pub mod cluster_picker;
+pub mod diagram_panel;
 pub mod header;
 pub mod layout;
 pub mod nav;

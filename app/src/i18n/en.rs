@@ -103,6 +103,33 @@ pub fn text(key: Key) -> &'static str {
         Key::SyncSyncing => "syncing",
         Key::SyncRetrying => "retrying",
         Key::Role => "Role",
+        Key::DiagramZoomIn => "Zoom in",
+        Key::DiagramZoomOut => "Zoom out",
+        Key::DiagramFit => "Fit to width",
+        Key::DiagramExport => "Export",
+        Key::DiagramOpenPlantUml => "Open in the PlantUML server",
+        Key::DiagramKeys => {
+            "Keys: + and − zoom, 0 fits, arrow keys pan; Tab moves through the boxes, Enter opens one."
+        }
+        Key::DiagramRegion => "Diagram",
+        Key::DiagramTopology => "Topology",
+        Key::DiagramServiceMap => "Service map",
+        Key::DiagramOwnership => "Ownership",
+        Key::DiagramPod => "Pod anatomy",
+        Key::DiagramShow => "Show",
+        Key::DiagramGrouped => {
+            "In a large cluster, nodes are grouped into pools, problems first: click a pool to draw its nodes one by one, and again to fold it."
+        }
+        Key::LegendTitle => "Legend",
+        Key::LegendMaster => "Control plane (k8s master)",
+        Key::LegendWorker => "Worker (k8s worker)",
+        Key::LegendComponent => "Component (etcd, api server, kubelet, kube-proxy, …)",
+        Key::LegendRunning => "Running",
+        Key::LegendPending => "Pending or starting",
+        Key::LegendFailed => "Failed or crashing",
+        Key::LegendDone => "Completed",
+        Key::LegendNotReady => "Node NotReady (red frame)",
+        Key::LegendCordoned => "Node cordoned (amber frame)",
         Key::ListNamespace => "Namespace",
         Key::ListAllNamespaces => "All namespaces",
         Key::ListFilter => "Filter by name",

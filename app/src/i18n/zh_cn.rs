@@ -95,6 +95,33 @@ pub fn text(key: Key) -> &'static str {
         Key::SyncSyncing => "同步中",
         Key::SyncRetrying => "重试中",
         Key::Role => "角色",
+        Key::DiagramZoomIn => "放大",
+        Key::DiagramZoomOut => "缩小",
+        Key::DiagramFit => "适合宽度",
+        Key::DiagramExport => "导出",
+        Key::DiagramOpenPlantUml => "在 PlantUML 服务器中打开",
+        Key::DiagramKeys => {
+            "快捷键：+ 和 − 缩放，0 适合宽度，方向键平移；Tab 在方框间移动，Enter 打开。"
+        }
+        Key::DiagramRegion => "图",
+        Key::DiagramTopology => "拓扑",
+        Key::DiagramServiceMap => "服务关系图",
+        Key::DiagramOwnership => "资源归属",
+        Key::DiagramPod => "pod 结构",
+        Key::DiagramShow => "显示",
+        Key::DiagramGrouped => {
+            "集群较大时，节点按节点池分组，有问题的排在前面：点击节点池可逐个显示其节点，再次点击可折叠。"
+        }
+        Key::LegendTitle => "图例",
+        Key::LegendMaster => "控制平面（k8s master）",
+        Key::LegendWorker => "工作节点（k8s worker）",
+        Key::LegendComponent => "组件（etcd、api server、kubelet、kube-proxy 等）",
+        Key::LegendRunning => "运行中",
+        Key::LegendPending => "等待或启动中",
+        Key::LegendFailed => "失败或崩溃",
+        Key::LegendDone => "已完成",
+        Key::LegendNotReady => "节点未就绪（红框）",
+        Key::LegendCordoned => "节点已停止调度（橙框）",
         Key::ListNamespace => "命名空间",
         Key::ListAllNamespaces => "全部命名空间",
         Key::ListFilter => "按名称筛选",

@@ -174,6 +174,7 @@ fn dispatch(message: ServerMessage) {
         ServerMessage::Page { id, .. }
         | ServerMessage::Overview { id, .. }
         | ServerMessage::Clusters { id, .. }
+        | ServerMessage::Diagram { id, .. }
         | ServerMessage::Error { id, .. } => id.clone(),
         ServerMessage::Ended { .. } => {
             with_inner(|inner| inner.status.set(StreamStatus::Ended));

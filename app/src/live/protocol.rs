@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use gateway::diagram_query::DiagramQuery;
 use gateway::diff::PageDiff;
 use gateway::overview::Overview;
 use gateway::query::ListQuery;
@@ -29,6 +30,12 @@ pub enum ClientMessage {
     Overview { id: String, cluster: String },
     /// The live states of every cluster (the picker).
     Clusters { id: String },
+    /// A live diagram of a cluster.
+    Diagram {
+        id: String,
+        cluster: String,
+        query: DiagramQuery,
+    },
     /// Ends a subscription.
     Close { id: String },
 }
@@ -49,6 +56,11 @@ pub enum ServerMessage {
     Clusters {
         id: String,
         clusters: Vec<ClusterSummary>,
+    },
+    /// A diagram drawn again (inline SVG, linked as on the page).
+    Diagram {
+        id: String,
+        svg: String,
     },
     /// A subscription failed (unknown kind, forbidden, bad selector, …).
     Error {

@@ -29,7 +29,7 @@ pub struct ListView {
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use super::*;
     use gateway::{GatewayError, Subject};
 
@@ -142,4 +142,15 @@ pub async fn get_object_detail(
         .detail(&subject, &cluster, &kind, namespace.as_deref(), &name)
         .await
         .map_err(server::fail)
+}
+
+/// The namespaces of a cluster the user may see (for namespace choices).
+#[server(prefix = "/api", endpoint = "cluster/namespaces")]
+pub async fn cluster_namespaces(cluster: String) -> Result<Vec<String>, ServerFnError> {
+    let (gateway, subject) = server::context().await?;
+    let rows = gateway
+        .all_rows(&subject, &cluster, "namespaces", None)
+        .await
+        .map_err(server::fail)?;
+    Ok(rows.iter().map(|r| r.name.clone()).collect())
 }

@@ -2,4 +2,5 @@
 //! change. Each checks the session itself (see `ssr::require_user`).
 
 pub mod cluster;
+pub mod diagram;
 pub mod preferences;

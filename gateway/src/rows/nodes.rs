@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use super::fields::{
-    bool_of, builtin_columns, condition, cpu_cell, list_of, memory_cell, or_none, str_of, text_cell,
+    bool_of, builtin_columns, clip, condition, cpu_cell, list_of, memory_cell, or_none, str_of,
+    text_cell,
 };
 use super::quantity::{millis_of, units_of};
 use crate::row::{Cell, Column, Health, Resources, Row};
@@ -57,7 +58,27 @@ pub fn project(node: &Value, row: &mut Row) {
     ];
     row.status = status;
     row.resources = Some(resources);
+    row.taints = list_of(&node["spec"]["taints"])
+        .iter()
+        .take(MAX_TAINTS)
+        .map(|t| {
+            let value = str_of(&t["value"]);
+            let value = if value.is_empty() {
+                String::new()
+            } else {
+                format!("={value}")
+            };
+            clip(&format!(
+                "{}{value}:{}",
+                str_of(&t["key"]),
+                str_of(&t["effect"])
+            ))
+        })
+        .collect();
 }
+
+/// Nodes have a handful of taints; a row keeps at most this many.
+const MAX_TAINTS: usize = 16;
 
 /// The roles a node's labels give it, sorted and without repeats.
 pub fn roles(labels: &Value) -> Vec<String> {

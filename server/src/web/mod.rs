@@ -2,6 +2,7 @@
 //! handlers, health checks, and the middleware every request goes through.
 
 mod api;
+mod diagrams;
 mod health;
 mod metrics;
 mod security_headers;
@@ -44,6 +45,7 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
     let services = AppServices {
         settings: Arc::new(settings::StoredSettings::new(state.users.clone())),
         gateway: state.gateway.clone(),
+        plantuml_server: config.plantuml_server.clone(),
     };
 
     let session_layer = sessions::layer(session_store, config.https(), config.session_idle_minutes);
@@ -55,6 +57,7 @@ pub fn router(state: AppState, session_store: SqliteStore) -> Router {
         .route("/login", post(handlers::login))
         .route("/logout", post(handlers::logout))
         .merge(api::routes())
+        .merge(diagrams::routes())
         .route(app::live::protocol::STREAM_PATH, get(stream::open))
         .route("/metrics", get(metrics::metrics))
         .route(

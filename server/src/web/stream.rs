@@ -162,6 +162,7 @@ fn handle(
     let id = match &message {
         ClientMessage::List { id, .. }
         | ClientMessage::Overview { id, .. }
+        | ClientMessage::Diagram { id, .. }
         | ClientMessage::Clusters { id }
         | ClientMessage::Close { id } => id.chars().take(64).collect::<String>(),
     };
@@ -274,6 +275,43 @@ async fn subscription(
                     }
                 }
                 tokio::time::sleep(SUMMARY_EVERY).await;
+            }
+        }
+        ClientMessage::Diagram { cluster, query, .. } => {
+            let mut live = match gateway
+                .live_diagram(&subject, &cluster, query.clone())
+                .await
+            {
+                Ok(live) => live,
+                Err(err) => {
+                    let _ = out.send(fail(err)).await;
+                    return;
+                }
+            };
+            let mut last = String::new();
+            loop {
+                let Some(drawn) = live.next().await else {
+                    return;
+                };
+                let message = match drawn {
+                    Ok(diagram) => {
+                        let svg = app::diagram_svg::page_svg(&cluster, &diagram, &query.expand);
+                        if svg == last {
+                            continue;
+                        }
+                        last.clone_from(&svg);
+                        ServerMessage::Diagram {
+                            id: id.clone(),
+                            svg,
+                        }
+                    }
+                    // A pod that went away, a namespace left without
+                    // Services: said once; the diagram comes back with them.
+                    Err(err) => fail(err),
+                };
+                if out.send(message).await.is_err() {
+                    return;
+                }
             }
         }
         ClientMessage::Close { .. } => {}

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod http;
 
 use std::io::{BufRead, BufReader};

@@ -7,11 +7,13 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use gateway::detail::ObjectDetail;
+use gateway::diagram_query::DiagramQuery;
 use gateway::row::Row;
 
 use super::pod_anatomy::PodAnatomy;
 use super::{detail_path, list_path, loaded, param};
 use crate::components::age::age;
+use crate::components::diagram_panel::DiagramPanel;
 use crate::components::stream_notice::StreamNotice;
 use crate::i18n::Key;
 use crate::server_fns::cluster::get_object_detail;
@@ -67,6 +69,15 @@ fn DetailBody(detail: ObjectDetail, cluster: String) -> impl IntoView {
             </dl>
         </section>
         {is_secret.then(|| view! { <p class="notice">{tr(Key::SecretValuesHidden)}</p> })}
+        {diagram_of(&view_.kind.kind, &view_.kind.key.group).map(|kind| {
+            let query = DiagramQuery {
+                kind: kind.to_owned(),
+                namespace: row.namespace.clone(),
+                name: Some(row.name.clone()),
+                ..DiagramQuery::default()
+            };
+            view! { <DiagramPanel cluster=cluster.clone() query=query /> }
+        })}
         {is_pod.then(|| view! { <PodAnatomy pod=object.clone() cluster=cluster.clone() /> })}
         <Conditions row=row.clone() />
         <KeyValues title=Key::DetailLabels values=object["metadata"]["labels"].clone() testid="labels" />
@@ -77,6 +88,19 @@ fn DetailBody(detail: ObjectDetail, cluster: String) -> impl IntoView {
             <h2>{tr(Key::DetailYaml)}</h2>
             <pre class="yaml" data-testid="object-yaml">{view_.yaml}</pre>
         </section>
+    }
+}
+
+/// The diagram a detail page draws of its object: a pod's anatomy, a
+/// Service's map, a workload's ownership.
+fn diagram_of(kind: &str, group: &str) -> Option<&'static str> {
+    match (group, kind) {
+        ("", "Pod") => Some("pod"),
+        ("", "Service") => Some("service"),
+        ("apps", "Deployment" | "StatefulSet" | "DaemonSet") | ("batch", "Job" | "CronJob") => {
+            Some("ownership")
+        }
+        _ => None,
     }
 }
 

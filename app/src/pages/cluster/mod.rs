@@ -7,6 +7,7 @@ pub mod kinds;
 pub mod list;
 pub mod overview;
 pub mod pod_anatomy;
+pub mod topology;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -1,0 +1,181 @@
+//! One live diagram on a page: server-rendered SVG first (readable and
+//! clickable without JavaScript), then drawn again by the server whenever
+//! what it shows changes, over the tab's one live stream. Zoom, fit and
+//! pan from buttons or keys; each box that stands for an object links to
+//! its page; the export links download the same diagram from the API.
+
+use leptos::prelude::*;
+
+use gateway::diagram_query::DiagramQuery;
+
+use crate::i18n::{Key, Locale};
+use crate::pages::cluster::{encode, loaded};
+use crate::server_fns::diagram::{DiagramView, get_diagram};
+use crate::tr;
+
+/// Export formats offered under each diagram: (API format, label).
+const EXPORTS: [(&str, &str); 5] = [
+    ("plantuml", "PlantUML"),
+    ("svg", "SVG"),
+    ("png", "PNG"),
+    ("mermaid", "Mermaid"),
+    ("dot", "DOT"),
+];
+
+/// Zoom steps, as factors of the diagram's natural size.
+const ZOOM_STEP: f64 = 1.25;
+const ZOOM_MIN: f64 = 0.1;
+const ZOOM_MAX: f64 = 4.0;
+
+/// A diagram of `cluster`: `kind` is `topology`, `pod`, `service` or
+/// `ownership`; the other fields of `query` choose what it shows.
+#[component]
+pub fn DiagramPanel(cluster: String, query: DiagramQuery) -> impl IntoView {
+    let locale = expect_context::<RwSignal<Locale>>();
+    let kind = query.kind.clone();
+    let args = {
+        let (cluster, query) = (cluster.clone(), query.clone());
+        move || {
+            let mut query = query.clone();
+            query.lang = locale.get().tag().to_owned();
+            (cluster.clone(), query)
+        }
+    };
+    let data = Resource::new(args.clone(), |(cluster, q)| {
+        get_diagram(
+            cluster,
+            q.kind,
+            q.namespace.unwrap_or_default(),
+            q.name.unwrap_or_default(),
+            q.expand.join(","),
+            q.lang,
+        )
+    });
+    view! {
+        <section class="panel diagram-panel" data-testid=format!("diagram-{kind}")>
+            {loaded(data, move |view| {
+                let (cluster, query) = args();
+                view! { <DiagramCanvas view=view cluster=cluster query=query /> }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DiagramCanvas(view: DiagramView, cluster: String, query: DiagramQuery) -> impl IntoView {
+    let svg = RwSignal::new(view.svg);
+    let problem = RwSignal::new(None::<String>);
+    // `None` fits the diagram to the panel's width; `Some(f)` is a zoom factor.
+    let zoom = RwSignal::new(None::<f64>);
+    follow_changes(cluster.clone(), query.clone(), svg, problem);
+    let step = move |factor: f64| {
+        zoom.update(|z| {
+            let now = z.unwrap_or(1.0);
+            *z = Some((now * factor).clamp(ZOOM_MIN, ZOOM_MAX));
+        })
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "+" | "=" => {
+            ev.prevent_default();
+            step(ZOOM_STEP);
+        }
+        "-" | "_" => {
+            ev.prevent_default();
+            step(1.0 / ZOOM_STEP);
+        }
+        "0" => {
+            ev.prevent_default();
+            zoom.set(None);
+        }
+        _ => {}
+    };
+    let exports = EXPORTS.map(|(format, label)| {
+        let href = export_path(&cluster, &query, format);
+        view! { <a href=href download data-format=format>{label}</a> }
+    });
+    view! {
+        <div class="diagram-toolbar" role="toolbar">
+            <button type="button" data-testid="zoom-out" on:click=move |_| step(1.0 / ZOOM_STEP) aria-label=tr(Key::DiagramZoomOut) title=tr(Key::DiagramZoomOut)>"−"</button>
+            <button type="button" data-testid="zoom-in" on:click=move |_| step(ZOOM_STEP) aria-label=tr(Key::DiagramZoomIn) title=tr(Key::DiagramZoomIn)>"+"</button>
+            <button type="button" data-testid="zoom-fit" on:click=move |_| zoom.set(None) aria-pressed=move || zoom.get().is_none().to_string()>{tr(Key::DiagramFit)}</button>
+            <span class="exports" data-testid="diagram-exports">
+                <span class="label">{tr(Key::DiagramExport)} ": "</span>
+                {exports}
+                {view.plantuml_link.map(|link| view! {
+                    <a href=link target="_blank" rel="noopener noreferrer" data-format="url">{tr(Key::DiagramOpenPlantUml)}</a>
+                })}
+            </span>
+        </div>
+        {move || problem.get().map(|p| view! { <p class="notice" role="status" data-testid="diagram-problem">{p}</p> })}
+        <div
+            class="diagram-canvas"
+            class:fit=move || zoom.get().is_none()
+            tabindex="0"
+            role="region"
+            aria-label=tr(Key::DiagramRegion)
+            on:keydown=on_key
+            data-testid="diagram-canvas"
+        >
+            <div
+                class="diagram-zoom"
+                style=move || zoom.get().map(|z| format!("zoom: {z:.3}")).unwrap_or_default()
+                inner_html=move || svg.get()
+            ></div>
+        </div>
+        <p class="hint">{tr(Key::DiagramKeys)}</p>
+    }
+}
+
+/// The diagram API's address for one export of the diagram.
+pub fn export_path(cluster: &str, query: &DiagramQuery, format: &str) -> String {
+    let mut params = vec![format!("format={format}")];
+    if let Some(ns) = &query.namespace {
+        params.push(format!("namespace={}", encode(ns)));
+    }
+    if let Some(name) = &query.name {
+        params.push(format!("name={}", encode(name)));
+    }
+    if !query.expand.is_empty() {
+        let list: Vec<String> = query.expand.iter().map(|e| encode(e)).collect();
+        params.push(format!("expand={}", list.join(",")));
+    }
+    if !query.lang.is_empty() {
+        params.push(format!("lang={}", encode(&query.lang)));
+    }
+    format!(
+        "/api/v1/clusters/{}/diagrams/{}?{}",
+        encode(cluster),
+        encode(&query.kind),
+        params.join("&")
+    )
+}
+
+/// After hydration: the server draws the diagram again as the cluster
+/// changes and sends the SVG over the live stream.
+#[allow(unused_variables)]
+fn follow_changes(
+    cluster: String,
+    query: DiagramQuery,
+    svg: RwSignal<String>,
+    problem: RwSignal<Option<String>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::live::client;
+        use crate::live::protocol::{ClientMessage, ServerMessage};
+        let id = client::subscribe(
+            move |id| ClientMessage::Diagram { id, cluster, query },
+            move |message| match message {
+                ServerMessage::Diagram { svg: drawn, .. } => {
+                    problem.set(None);
+                    if svg.get_untracked() != drawn {
+                        svg.set(drawn);
+                    }
+                }
+                ServerMessage::Error { message, .. } => problem.set(Some(message)),
+                _ => {}
+            },
+        );
+        on_cleanup(move || client::unsubscribe(&id));
+    }
+}

@@ -1,0 +1,119 @@
+//! A live diagram for one subscriber: drawn at once, then drawn again when
+//! what it is drawn from has changed — at most every [`COALESCE`], and only
+//! when the rows in its scope (its namespace, its pod) are not the same as
+//! at the last drawing, so a pod changing elsewhere in the cluster costs a
+//! service map nothing but a fingerprint.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+use diagram::Diagram;
+use tokio::sync::watch as signal;
+
+use crate::authz::Subject;
+use crate::diagram_query::DiagramQuery;
+use crate::error::GatewayError;
+use crate::gateway::Gateway;
+use crate::watch::{KindWatch, ViewerGuard};
+
+/// Bursts of changes within this interval are drawn once.
+pub const COALESCE: Duration = Duration::from_millis(200);
+
+/// One subscriber's live diagram.
+pub struct LiveDiagram {
+    gateway: Arc<Gateway>,
+    subject: Subject,
+    cluster: String,
+    query: DiagramQuery,
+    /// Keeps the watches the diagram is drawn from running.
+    viewers: Vec<ViewerGuard>,
+    changes: Vec<signal::Receiver<u64>>,
+    drawn: Option<u64>,
+}
+
+impl LiveDiagram {
+    pub(crate) fn new(
+        gateway: Arc<Gateway>,
+        subject: Subject,
+        cluster: String,
+        query: DiagramQuery,
+        watches: Vec<Arc<KindWatch>>,
+    ) -> Self {
+        Self {
+            changes: watches.iter().map(|w| w.subscribe()).collect(),
+            viewers: watches.iter().map(|w| w.viewer()).collect(),
+            gateway,
+            subject,
+            cluster,
+            query,
+            drawn: None,
+        }
+    }
+
+    /// The diagram now, then each time it may look different; `None` once
+    /// a watch it is drawn from has stopped. An error (the subject may no
+    /// longer see the cluster, the pod is gone) is returned once per
+    /// change; the caller decides whether to go on.
+    pub async fn next(&mut self) -> Option<Result<Diagram, GatewayError>> {
+        loop {
+            if self.drawn.is_some() {
+                if !self.changed().await {
+                    return None;
+                }
+                tokio::time::sleep(COALESCE).await;
+                for rx in &mut self.changes {
+                    rx.borrow_and_update();
+                }
+            }
+            let fingerprint = self.fingerprint();
+            if self.drawn == Some(fingerprint) {
+                continue;
+            }
+            self.drawn = Some(fingerprint);
+            return Some(
+                self.gateway
+                    .diagram(&self.subject, &self.cluster, &self.query)
+                    .await,
+            );
+        }
+    }
+
+    /// Waits until any source has changed; false when one has stopped.
+    async fn changed(&mut self) -> bool {
+        if self.changes.is_empty() {
+            std::future::pending::<()>().await;
+        }
+        let waits = self.changes.iter_mut().map(|rx| Box::pin(rx.changed()));
+        let (result, _, _) = futures::future::select_all(waits).await;
+        result.is_ok()
+    }
+
+    /// A hash of the rows in the diagram's scope: their names and resource
+    /// versions. Only decides whether to draw again; what is drawn is read
+    /// through the gateway, authorised for the subject.
+    fn fingerprint(&self) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        let namespace = self.query.namespace.as_deref().filter(|n| !n.is_empty());
+        let name = self.query.name.as_deref().filter(|n| !n.is_empty());
+        for viewer in &self.viewers {
+            let watch = viewer.watch();
+            watch.info.key.hash(&mut hasher);
+            watch.read(|cache| {
+                let one_pod = self.query.kind == "pod" && watch.info.key.plural == "pods";
+                if one_pod {
+                    if let Some(row) = cache.get(namespace, name.unwrap_or_default()) {
+                        row.resource_version.hash(&mut hasher);
+                    }
+                    return;
+                }
+                for row in cache.rows_in(namespace) {
+                    row.name.hash(&mut hasher);
+                    row.resource_version.hash(&mut hasher);
+                }
+            });
+        }
+        hasher.finish()
+    }
+}
