@@ -1,7 +1,7 @@
 //! The Kubernetes REST API over HTTP.
 //!
 //! The request path is an axum middleware chain:
-//! `browser guard → request info → authorizer → dispatch`. The guard
+//! `date → browser guard → request info → authorizer → dispatch`. The guard
 //! (`browser_guard.rs`) refuses what a web page could have sent. [`RequestInfo`] is computed once
 //! and stored as a request extension; the [`Authorizer`] step allows
 //! everything today, and HTTPS, authentication, impersonation and RBAC slot
@@ -9,6 +9,7 @@
 
 mod body;
 pub mod browser_guard;
+mod date;
 pub mod discovery;
 mod encode;
 mod eviction;
@@ -82,6 +83,7 @@ pub fn router(state: ApiState) -> Router {
             state.clone(),
             browser_guard::guard,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), date::date))
         .with_state(state)
 }
 
