@@ -22,10 +22,12 @@ const EXPORTS: [(&str, &str); 5] = [
     ("dot", "DOT"),
 ];
 
-/// Zoom steps, as factors of the diagram's natural size.
-const ZOOM_STEP: f64 = 1.25;
-const ZOOM_MIN: f64 = 0.1;
-const ZOOM_MAX: f64 = 4.0;
+/// Zoom levels, as factors of the diagram's natural size. A level is a CSS
+/// class (`zoom-3`, see `style/main.css`), not an inline style, which the
+/// Content-Security-Policy (`style-src 'self'`) refuses.
+const ZOOM_LEVELS: [f64; 9] = [0.25, 0.33, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0];
+/// The level `+` starts from: the natural size.
+const NATURAL: usize = 4;
 
 /// A diagram of `cluster`: `kind` is `topology`, `pod`, `service` or
 /// `ownership`; the other fields of `query` choose what it shows.
@@ -65,23 +67,28 @@ pub fn DiagramPanel(cluster: String, query: DiagramQuery) -> impl IntoView {
 fn DiagramCanvas(view: DiagramView, cluster: String, query: DiagramQuery) -> impl IntoView {
     let svg = RwSignal::new(view.svg);
     let problem = RwSignal::new(None::<String>);
-    // `None` fits the diagram to the panel's width; `Some(f)` is a zoom factor.
-    let zoom = RwSignal::new(None::<f64>);
+    // `None` fits the diagram to the panel's width; `Some(i)` is a level of
+    // `ZOOM_LEVELS`.
+    let zoom = RwSignal::new(None::<usize>);
     follow_changes(cluster.clone(), query.clone(), svg, problem);
-    let step = move |factor: f64| {
+    let step = move |up: bool| {
         zoom.update(|z| {
-            let now = z.unwrap_or(1.0);
-            *z = Some((now * factor).clamp(ZOOM_MIN, ZOOM_MAX));
+            let now = z.unwrap_or(NATURAL);
+            *z = Some(if up {
+                (now + 1).min(ZOOM_LEVELS.len() - 1)
+            } else {
+                now.saturating_sub(1)
+            });
         })
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "+" | "=" => {
             ev.prevent_default();
-            step(ZOOM_STEP);
+            step(true);
         }
         "-" | "_" => {
             ev.prevent_default();
-            step(1.0 / ZOOM_STEP);
+            step(false);
         }
         "0" => {
             ev.prevent_default();
@@ -95,8 +102,8 @@ fn DiagramCanvas(view: DiagramView, cluster: String, query: DiagramQuery) -> imp
     });
     view! {
         <div class="diagram-toolbar" role="toolbar">
-            <button type="button" data-testid="zoom-out" on:click=move |_| step(1.0 / ZOOM_STEP) aria-label=tr(Key::DiagramZoomOut) title=tr(Key::DiagramZoomOut)>"−"</button>
-            <button type="button" data-testid="zoom-in" on:click=move |_| step(ZOOM_STEP) aria-label=tr(Key::DiagramZoomIn) title=tr(Key::DiagramZoomIn)>"+"</button>
+            <button type="button" data-testid="zoom-out" on:click=move |_| step(false) aria-label=tr(Key::DiagramZoomOut) title=tr(Key::DiagramZoomOut)>"−"</button>
+            <button type="button" data-testid="zoom-in" on:click=move |_| step(true) aria-label=tr(Key::DiagramZoomIn) title=tr(Key::DiagramZoomIn)>"+"</button>
             <button type="button" data-testid="zoom-fit" on:click=move |_| zoom.set(None) aria-pressed=move || zoom.get().is_none().to_string()>{tr(Key::DiagramFit)}</button>
             <span class="exports" data-testid="diagram-exports">
                 <span class="label">{tr(Key::DiagramExport)} ": "</span>
@@ -117,8 +124,11 @@ fn DiagramCanvas(view: DiagramView, cluster: String, query: DiagramQuery) -> imp
             data-testid="diagram-canvas"
         >
             <div
-                class="diagram-zoom"
-                style=move || zoom.get().map(|z| format!("zoom: {z:.3}")).unwrap_or_default()
+                class=move || match zoom.get() {
+                    Some(level) => format!("diagram-zoom zoom-{level}"),
+                    None => "diagram-zoom".to_owned(),
+                }
+                data-zoom=move || zoom.get().map(|level| ZOOM_LEVELS[level].to_string())
                 inner_html=move || svg.get()
             ></div>
         </div>

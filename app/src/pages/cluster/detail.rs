@@ -38,19 +38,30 @@ pub fn ObjectPage() -> impl IntoView {
                 <a href=move || list_path(&cluster(), &kind())>{tr(Key::BackToList)}</a>
             </p>
             <StreamNotice />
+            {loaded(data, |detail| view! { <DetailHead detail=detail /> })}
+            // Outside the reloaded parts: the diagram follows the cluster on
+            // its own live subscription and is not built again at each reload.
+            {move || diagram_of(&kind()).map(|diagram| {
+                let query = DiagramQuery {
+                    kind: diagram.to_owned(),
+                    namespace: Some(namespace()).filter(|ns| ns != "-"),
+                    name: Some(name()),
+                    ..DiagramQuery::default()
+                };
+                view! { <DiagramPanel cluster=cluster() query=query /> }
+            })}
             {loaded(data, move |detail| view! { <DetailBody detail=detail cluster=cluster() /> })}
         </section>
     }
 }
 
+/// The object's name, kind and summary.
 #[component]
-fn DetailBody(detail: ObjectDetail, cluster: String) -> impl IntoView {
+fn DetailHead(detail: ObjectDetail) -> impl IntoView {
     let view_ = detail.view;
     let row = view_.row.clone().unwrap_or_default();
-    let object = view_.object.clone();
-    let is_pod = view_.kind.kind == "Pod" && view_.kind.key.group.is_empty();
     let is_secret = view_.kind.kind == "Secret" && view_.kind.key.group.is_empty();
-    let created = object["metadata"]["creationTimestamp"]
+    let created = view_.object["metadata"]["creationTimestamp"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
@@ -69,15 +80,17 @@ fn DetailBody(detail: ObjectDetail, cluster: String) -> impl IntoView {
             </dl>
         </section>
         {is_secret.then(|| view! { <p class="notice">{tr(Key::SecretValuesHidden)}</p> })}
-        {diagram_of(&view_.kind.kind, &view_.kind.key.group).map(|kind| {
-            let query = DiagramQuery {
-                kind: kind.to_owned(),
-                namespace: row.namespace.clone(),
-                name: Some(row.name.clone()),
-                ..DiagramQuery::default()
-            };
-            view! { <DiagramPanel cluster=cluster.clone() query=query /> }
-        })}
+    }
+}
+
+/// Everything below the summary and the diagram.
+#[component]
+fn DetailBody(detail: ObjectDetail, cluster: String) -> impl IntoView {
+    let view_ = detail.view;
+    let row = view_.row.clone().unwrap_or_default();
+    let object = view_.object.clone();
+    let is_pod = view_.kind.kind == "Pod" && view_.kind.key.group.is_empty();
+    view! {
         {is_pod.then(|| view! { <PodAnatomy pod=object.clone() cluster=cluster.clone() /> })}
         <Conditions row=row.clone() />
         <KeyValues title=Key::DetailLabels values=object["metadata"]["labels"].clone() testid="labels" />
@@ -91,15 +104,14 @@ fn DetailBody(detail: ObjectDetail, cluster: String) -> impl IntoView {
     }
 }
 
-/// The diagram a detail page draws of its object: a pod's anatomy, a
-/// Service's map, a workload's ownership.
-fn diagram_of(kind: &str, group: &str) -> Option<&'static str> {
-    match (group, kind) {
-        ("", "Pod") => Some("pod"),
-        ("", "Service") => Some("service"),
-        ("apps", "Deployment" | "StatefulSet" | "DaemonSet") | ("batch", "Job" | "CronJob") => {
-            Some("ownership")
-        }
+/// The diagram a detail page draws of its object, by the kind's URL
+/// segment: a pod's anatomy, a Service's map, a workload's ownership.
+fn diagram_of(kind_slug: &str) -> Option<&'static str> {
+    match kind_slug {
+        "pods" => Some("pod"),
+        "services" => Some("service"),
+        "deployments.apps" | "statefulsets.apps" | "daemonsets.apps" | "jobs.batch"
+        | "cronjobs.batch" => Some("ownership"),
         _ => None,
     }
 }
