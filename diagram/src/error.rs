@@ -43,6 +43,19 @@ pub enum Error {
     /// The language tag is not supported.
     #[error("unknown language {0:?} (expected en or zh-CN)")]
     UnknownLang(String),
+    /// The export format name is not one the renderers know.
+    #[error("unknown format {0:?} (expected plantuml, svg, png, mermaid, dot or url)")]
+    UnknownFormat(String),
+    /// A PlantUML-server link was asked for, but no server was chosen.
+    #[error(
+        "no PlantUML server is configured (--plantuml-server URL); none is used by default, so cluster data stays local"
+    )]
+    NoPlantUmlServer,
+    /// PNG output was asked for with no font to draw its text.
+    #[error(
+        "no fonts found for PNG output; install a font such as fonts-wqy-microhei, which also draws Chinese"
+    )]
+    NoFonts,
     /// The SVG could not be parsed for rasterisation.
     #[error("cannot rasterise SVG: {0}")]
     Svg(String),

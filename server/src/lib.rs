@@ -13,6 +13,7 @@ pub mod clusters;
 pub mod config;
 pub mod data_dir;
 pub mod db;
+pub mod fonts;
 pub mod https;
 pub mod startup;
 pub mod state;

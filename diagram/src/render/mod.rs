@@ -5,12 +5,14 @@
 //! single-line and bounded when the model was built.
 
 mod dot;
+mod export;
 mod mermaid;
 mod plantuml;
 mod png;
 mod svg;
 
 pub use dot::dot;
+pub use export::{Format, export};
 pub use mermaid::mermaid;
 pub use plantuml::{plantuml, plantuml_url};
 pub use png::{font_database, png};

@@ -7,10 +7,10 @@
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
-use diagram::{ClusterObjects, DiagramKind, Lang, Options, render};
+use diagram::render::{self, Format};
+use diagram::{ClusterObjects, DiagramKind, Lang, Options};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Node, Pod, Service};
@@ -18,23 +18,6 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::Ingress;
 use kube::api::{Api, ListParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
-
-/// Output formats of `pilothouse diagram`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// PlantUML source in the C4 style of the seed document.
-    Puml,
-    /// Native SVG.
-    Svg,
-    /// PNG rasterised from the SVG with the system's fonts.
-    Png,
-    /// A link to a PlantUML server (needs --plantuml-server).
-    Url,
-    /// Mermaid flowchart.
-    Mermaid,
-    /// Graphviz DOT.
-    Dot,
-}
 
 /// Flags of `pilothouse diagram`.
 #[derive(Debug, clap::Args)]
@@ -56,8 +39,8 @@ pub struct DiagramArgs {
     /// The object to draw: the pod, the Service, or the workload.
     #[arg(long)]
     pub name: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "puml")]
+    /// Output format: puml, svg, png, mermaid, dot or url (a PlantUML-server link).
+    #[arg(long, default_value = "puml", value_parser = |s: &str| s.parse::<Format>())]
     pub format: Format,
     /// Label language: en or zh-CN.
     #[arg(long, default_value = "en")]
@@ -120,31 +103,14 @@ async fn draw(args: DiagramArgs) -> anyhow::Result<()> {
         options.max_detailed_nodes = n;
     }
     let d = diagram::build(kind, &objects, &options)?;
-    let bytes: Vec<u8> = match args.format {
-        Format::Puml => render::plantuml(&d).into_bytes(),
-        Format::Svg => render::svg(&d).into_bytes(),
-        Format::Mermaid => render::mermaid(&d).into_bytes(),
-        Format::Dot => render::dot(&d).into_bytes(),
-        Format::Url => {
-            let server = args.plantuml_server.as_deref().unwrap_or_default();
-            format!("{}\n", render::plantuml_url(&d, server)?).into_bytes()
-        }
-        Format::Png => {
-            let mut fonts = render::fontdb::Database::new();
-            fonts.load_system_fonts();
-            for f in &args.font {
-                fonts
-                    .load_font_file(f)
-                    .with_context(|| format!("cannot load font {}", f.display()))?;
-            }
-            if fonts.is_empty() {
-                bail!(
-                    "no fonts found for PNG output; install fonts-wqy-microhei or pass --font FILE"
-                );
-            }
-            render::png(&render::svg(&d), Arc::new(fonts), 1.0)?
-        }
+    // Fonts are loaded (and a bad --font reported) only for a PNG.
+    let fonts = match args.format {
+        Format::Png => Some(server::fonts::system_and(&args.font)?),
+        _ => None,
     };
+    let bytes = render::export(&d, args.format, args.plantuml_server.as_deref(), || {
+        fonts.unwrap_or_default()
+    })?;
     match &args.output {
         Some(path) => std::fs::write(path, &bytes)
             .with_context(|| format!("cannot write {}", path.display()))?,

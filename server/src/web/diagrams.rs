@@ -4,8 +4,6 @@
 //! gateway draws only what the user may list), and a filename in
 //! `Content-Disposition`.
 
-use std::sync::{Arc, OnceLock};
-
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +13,7 @@ use serde::Deserialize;
 
 use app::server_fns::diagram::expand_list;
 use app::ssr::AuthenticatedUser;
-use diagram::render;
+use diagram::render::{self, Format};
 use gateway::GatewayError;
 use gateway::diagram_query::DiagramQuery;
 
@@ -42,50 +40,6 @@ struct DiagramParams {
     expand: String,
 }
 
-/// An export format: its file extension and content type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    PlantUml,
-    Svg,
-    Png,
-    Mermaid,
-    Dot,
-    Url,
-}
-
-impl Format {
-    fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "" | "plantuml" | "puml" => Format::PlantUml,
-            "svg" => Format::Svg,
-            "png" => Format::Png,
-            "mermaid" | "mmd" => Format::Mermaid,
-            "dot" => Format::Dot,
-            "url" => Format::Url,
-            _ => return None,
-        })
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            Format::PlantUml => "puml",
-            Format::Svg => "svg",
-            Format::Png => "png",
-            Format::Mermaid => "mmd",
-            Format::Dot => "dot",
-            Format::Url => "txt",
-        }
-    }
-
-    fn content_type(self) -> &'static str {
-        match self {
-            Format::Svg => "image/svg+xml",
-            Format::Png => "image/png",
-            _ => "text/plain; charset=utf-8",
-        }
-    }
-}
-
 async fn diagram(
     State(state): State<AppState>,
     Extension(user): Extension<AuthenticatedUser>,
@@ -97,10 +51,14 @@ async fn diagram(
             "malformed diagram parameters".into(),
         ));
     };
-    let Some(format) = Format::parse(params.format.as_deref().unwrap_or_default()) else {
-        return status(&GatewayError::BadRequest(
-            "format must be plantuml, svg, png, mermaid, dot or url".into(),
-        ));
+    let format = match params
+        .format
+        .as_deref()
+        .unwrap_or_default()
+        .parse::<Format>()
+    {
+        Ok(format) => format,
+        Err(err) => return status(&GatewayError::BadRequest(err.to_string())),
     };
     let query = DiagramQuery {
         kind,
@@ -117,7 +75,7 @@ async fn diagram(
         Ok(drawn) => drawn,
         Err(err) => return status(&err),
     };
-    let body = match export(&drawn, format, state.config.plantuml_server.as_deref()).await {
+    let body = match export(drawn, format, state.config.plantuml_server.clone()).await {
         Ok(body) => body,
         Err(err) => return status(&err),
     };
@@ -140,48 +98,24 @@ async fn diagram(
         .into_response()
 }
 
-/// The diagram's bytes in `format`.
+/// The diagram's bytes in `format`, drawn off the async threads: a large
+/// topology takes a while to lay out and rasterise.
 async fn export(
-    drawn: &diagram::Diagram,
+    drawn: diagram::Diagram,
     format: Format,
-    plantuml_server: Option<&str>,
+    plantuml_server: Option<String>,
 ) -> Result<Vec<u8>, GatewayError> {
-    let failed = |e: diagram::Error| GatewayError::BadRequest(e.to_string());
-    Ok(match format {
-        Format::PlantUml => render::plantuml(drawn).into_bytes(),
-        Format::Svg => render::svg(drawn).into_bytes(),
-        Format::Mermaid => render::mermaid(drawn).into_bytes(),
-        Format::Dot => render::dot(drawn).into_bytes(),
-        Format::Url => {
-            let server = plantuml_server.ok_or_else(|| {
-                GatewayError::BadRequest(
-                    "no PlantUML server is configured (--plantuml-server)".into(),
-                )
-            })?;
-            format!("{}\n", render::plantuml_url(drawn, server).map_err(failed)?).into_bytes()
-        }
-        Format::Png => {
-            // Rasterising a large diagram takes a while: off the async threads.
-            let svg = render::svg(drawn);
-            tokio::task::spawn_blocking(move || render::png(&svg, fonts(), 1.0))
-                .await
-                .map_err(|e| GatewayError::BadRequest(e.to_string()))?
-                .map_err(failed)?
-        }
+    tokio::task::spawn_blocking(move || {
+        render::export(
+            &drawn,
+            format,
+            plantuml_server.as_deref(),
+            crate::fonts::system,
+        )
     })
-}
-
-/// The system's fonts, loaded once (PNG text, CJK included where a CJK
-/// font is installed — setup installs WenQuanYi).
-fn fonts() -> Arc<render::fontdb::Database> {
-    static FONTS: OnceLock<Arc<render::fontdb::Database>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let mut fonts = render::fontdb::Database::new();
-            fonts.load_system_fonts();
-            Arc::new(fonts)
-        })
-        .clone()
+    .await
+    .map_err(|e| GatewayError::BadRequest(e.to_string()))?
+    .map_err(|e| GatewayError::BadRequest(e.to_string()))
 }
 
 /// `{cluster}-{kind}[-{namespace}][-{name}].{ext}`, with anything but
@@ -221,12 +155,5 @@ mod tests {
             filename("embedded", &query, Format::Svg),
             "embedded-pod-demo-a_b___x_.svg"
         );
-    }
-
-    #[test]
-    fn formats_parse_by_name() {
-        assert_eq!(Format::parse(""), Some(Format::PlantUml));
-        assert_eq!(Format::parse("mermaid"), Some(Format::Mermaid));
-        assert_eq!(Format::parse("exe"), None);
     }
 }
