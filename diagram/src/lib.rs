@@ -31,13 +31,23 @@ pub mod text;
 pub use error::Error;
 pub use input::ClusterObjects;
 pub use lang::Lang;
-pub use model::{Diagram, DiagramKind, Target};
+pub use model::{Diagram, DiagramKind, PodFacts, Target};
 pub use options::Options;
 
 /// Cluster topology: nodes as hosts with their master/worker roles,
 /// components and pods; grouped by pool and zone when the cluster is large.
 pub fn topology(objects: &ClusterObjects, options: &Options) -> Result<Diagram, Error> {
     model::topology(objects, options)
+}
+
+/// The topology of `nodes` and of pods kept in any form that answers
+/// [`PodFacts`] (a caller's compact cache, rather than whole `Pod`s).
+pub fn topology_of<P: PodFacts>(
+    nodes: &[k8s_openapi::api::core::v1::Node],
+    pods: &[P],
+    options: &Options,
+) -> Result<Diagram, Error> {
+    model::topology_of(nodes, pods, options)
 }
 
 /// Pod anatomy of the pod named by `options.name` (or the only pod given).

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 pub use geometry::{Point, Rect, path_length};
 
-use crate::model::{Boundary, Diagram, Element, Item, Shape};
+use crate::model::{Boundary, Diagram, Element, Item, Shape, Slots};
 use crate::text;
 
 /// Font sizes (px) of the text kinds.
@@ -30,6 +30,9 @@ pub const SMALL_SIZE: f64 = 11.0;
 const ELEMENT_MIN_W: i32 = 150;
 const ELEMENT_MAX_W: i32 = 280;
 const ELEMENT_PAD_X: i32 = 12;
+/// Width of a slot (see [`Slots`]): a pod name of about 24 characters fits,
+/// longer ones are shortened with an ellipsis.
+const SLOT_W: i32 = 220;
 const PAD: i32 = 16;
 const HEADER: i32 = 52;
 const HGAP: i32 = 32;
@@ -182,7 +185,7 @@ pub(crate) struct Channel {
 /// Lays out a diagram.
 pub fn layout(diagram: &Diagram) -> Layout {
     let blocks: Vec<Block> = diagram.items.iter().map(size).collect();
-    let (w, h, offsets, rows) = arrange(&blocks, ROOT_ROW_WIDTH);
+    let (w, h, offsets, rows) = arrange(&blocks, ROOT_ROW_WIDTH, None);
     let mut out = Flat::default();
     let inner = Rect {
         x: MARGIN,
@@ -232,12 +235,13 @@ struct Row {
 
 fn size(item: &Item) -> Block<'_> {
     match item {
-        Item::Element(e) => size_element(item, e),
+        Item::Element(e) => size_element(item, e, None),
         Item::Boundary(b) => size_boundary(item, b),
     }
 }
 
-fn size_element<'a>(item: &'a Item, e: &Element) -> Block<'a> {
+/// An element's box: as wide as its text needs, or `fixed_w` in a slot.
+fn size_element<'a>(item: &'a Item, e: &Element, fixed_w: Option<i32>) -> Block<'a> {
     let stereo = match e.shape {
         Shape::System => "«system»",
         Shape::Container => "«container»",
@@ -253,7 +257,9 @@ fn size_element<'a>(item: &'a Item, e: &Element) -> Block<'a> {
     ]
     .into_iter()
     .fold(0.0_f64, f64::max);
-    let w = ((natural.ceil() as i32) + 2 * ELEMENT_PAD_X).clamp(ELEMENT_MIN_W, ELEMENT_MAX_W);
+    let w = fixed_w.unwrap_or_else(|| {
+        ((natural.ceil() as i32) + 2 * ELEMENT_PAD_X).clamp(ELEMENT_MIN_W, ELEMENT_MAX_W)
+    });
     let max_text = f64::from(w - 2 * ELEMENT_PAD_X);
     let cx = w / 2;
     let mut texts = Vec::new();
@@ -300,8 +306,17 @@ fn size_element<'a>(item: &'a Item, e: &Element) -> Block<'a> {
 }
 
 fn size_boundary<'a>(item: &'a Item, b: &'a Boundary) -> Block<'a> {
-    let children: Vec<Block> = b.items.iter().map(size).collect();
-    let (inner_w, inner_h, offsets, rows) = arrange(&children, BOUNDARY_ROW_WIDTH);
+    let children: Vec<Block> = b
+        .items
+        .iter()
+        .map(|item| match (item, b.slots) {
+            (Item::Element(e), Some(slots)) if e.rank == slots.rank => {
+                size_element(item, e, Some(SLOT_W))
+            }
+            _ => size(item),
+        })
+        .collect();
+    let (inner_w, inner_h, offsets, rows) = arrange(&children, BOUNDARY_ROW_WIDTH, b.slots);
     let label_w = text::width(&b.label, LABEL_SIZE, true).ceil() as i32;
     let tech = b.technology.as_ref().map(|t| format!("[{t}]"));
     let tech_w = tech
@@ -353,9 +368,10 @@ fn size_boundary<'a>(item: &'a Item, b: &'a Boundary) -> Block<'a> {
 
 type Arranged = (i32, i32, Vec<(i32, i32)>, Vec<Row>);
 
-/// Places blocks in rows: one group of rows per rank, wrapped at `max_width`,
-/// each row centred. Returns the inner size, each block's offset, and the rows.
-fn arrange(blocks: &[Block], max_width: i32) -> Arranged {
+/// Places blocks in rows: one group of rows per rank, wrapped at `max_width`
+/// (or, for the rank that takes `slots`, every `columns` items), each row
+/// centred. Returns the inner size, each block's offset, and the rows.
+fn arrange(blocks: &[Block], max_width: i32, slots: Option<Slots>) -> Arranged {
     let mut ranks: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, b) in blocks.iter().enumerate() {
         ranks.entry(b.item.rank()).or_default().push(i);
@@ -369,28 +385,10 @@ fn arrange(blocks: &[Block], max_width: i32) -> Arranged {
     let landscape = (isqrt(area) * 8 / 5) as i32;
     let limit = max_width.max(widest).max(landscape);
     let mut rows: Vec<(Vec<usize>, i32)> = Vec::new();
-    for members in ranks.values() {
-        let mut row: Vec<usize> = Vec::new();
-        let mut row_w = 0;
-        for &i in members {
-            let add = if row.is_empty() {
-                blocks[i].w
-            } else {
-                HGAP + blocks[i].w
-            };
-            if !row.is_empty() && row_w + add > limit {
-                rows.push((std::mem::take(&mut row), row_w));
-                row_w = 0;
-            }
-            row_w += if row.is_empty() {
-                blocks[i].w
-            } else {
-                HGAP + blocks[i].w
-            };
-            row.push(i);
-        }
-        if !row.is_empty() {
-            rows.push((row, row_w));
+    for (&rank, members) in &ranks {
+        match slots.filter(|s| s.rank == rank) {
+            Some(slots) => rows.extend(slot_rows(blocks, members, slots)),
+            None => rows.extend(wrapped_rows(blocks, members, limit)),
         }
     }
     let inner_w = rows.iter().map(|r| r.1).max().unwrap_or(0);
@@ -413,6 +411,45 @@ fn arrange(blocks: &[Block], max_width: i32) -> Arranged {
     }
     let inner_h = (y - VGAP).max(0);
     (inner_w, inner_h, offsets, out_rows)
+}
+
+/// Members in rows no wider than `limit`, with each row's width.
+fn wrapped_rows(blocks: &[Block], members: &[usize], limit: i32) -> Vec<(Vec<usize>, i32)> {
+    let mut rows = Vec::new();
+    let mut row: Vec<usize> = Vec::new();
+    let mut row_w = 0;
+    for &i in members {
+        let add = if row.is_empty() {
+            blocks[i].w
+        } else {
+            HGAP + blocks[i].w
+        };
+        if !row.is_empty() && row_w + add > limit {
+            rows.push((std::mem::take(&mut row), row_w));
+            row_w = blocks[i].w;
+        } else {
+            row_w += add;
+        }
+        row.push(i);
+    }
+    if !row.is_empty() {
+        rows.push((row, row_w));
+    }
+    rows
+}
+
+/// Members `columns` to a row, each row as wide as a full one, so the
+/// cells are left-aligned and in the same place however many are filled.
+fn slot_rows(blocks: &[Block], members: &[usize], slots: Slots) -> Vec<(Vec<usize>, i32)> {
+    let columns = slots.columns.max(1) as usize;
+    let full = columns as i32 * (SLOT_W + HGAP) - HGAP;
+    members
+        .chunks(columns)
+        .map(|row| {
+            let used: i32 = row.iter().map(|&i| blocks[i].w + HGAP).sum::<i32>() - HGAP;
+            (row.to_vec(), used.max(full))
+        })
+        .collect()
 }
 
 /// Integer square root (layout stays free of floating point).

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 
 use super::k8s;
-use super::{Element, Ids, Item, Role, Shape, State, Target, element};
+use super::{Element, Ids, Item, PodFacts, Role, Shape, State, Target, element};
 use crate::Options;
 use crate::lang::{Lang, Term};
 
@@ -16,10 +16,10 @@ pub const MAX_GROUPS: usize = 24;
 
 /// Pod boxes for `pods`: one box per pod when they are few, else one box per
 /// (namespace, owner) with a count, the smallest groups folded into "other".
-pub fn pod_boxes(
+pub fn pod_boxes<P: PodFacts>(
     ids: &mut Ids,
     scope: &str,
-    pods: &[&Pod],
+    pods: &[&P],
     options: &Options,
     rank: u32,
 ) -> Vec<Item> {
@@ -28,8 +28,7 @@ pub fn pod_boxes(
         return pods
             .iter()
             .map(|p| {
-                let ns = k8s::namespace(&p.metadata);
-                let name = k8s::name(&p.metadata);
+                let (ns, name) = (p.namespace(), p.name());
                 Item::Element(
                     element(
                         ids.make(&format!("pod {ns} {name}")),
@@ -39,7 +38,7 @@ pub fn pod_boxes(
                         rank,
                     )
                     .tech(format!("{} · {ns}", Term::Pod.text(lang)))
-                    .state(k8s::pod_state(p))
+                    .state(p.state())
                     .target(Target::namespaced("Pod", ns, name)),
                 )
             })
@@ -50,36 +49,38 @@ pub fn pod_boxes(
 
 /// One box per namespace with its pod count (the smallest folded into "other"),
 /// for a group of nodes.
-pub fn namespace_boxes(
+pub fn namespace_boxes<P: PodFacts>(
     ids: &mut Ids,
     scope: &str,
-    pods: &[&Pod],
+    pods: &[&P],
     options: &Options,
     rank: u32,
 ) -> Vec<Item> {
     summaries(ids, scope, pods, options, rank, false)
 }
 
-fn summaries(
+fn summaries<P: PodFacts>(
     ids: &mut Ids,
     scope: &str,
-    pods: &[&Pod],
+    pods: &[&P],
     options: &Options,
     rank: u32,
     by_owner: bool,
 ) -> Vec<Item> {
     let lang = options.lang;
-    let mut groups: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    // Keyed by the borrowed namespace: a large cluster sends 150,000 pods
+    // through here, and an allocation each would be most of the cost.
+    let mut groups: BTreeMap<(&str, String), (usize, usize)> = BTreeMap::new();
     for p in pods {
         let owner = if by_owner {
-            k8s::owner_group(p)
+            k8s::owner_group(*p)
         } else {
             String::new()
         };
-        let key = (k8s::namespace(&p.metadata).to_string(), owner);
+        let key = (p.namespace(), owner);
         let entry = groups.entry(key).or_default();
         entry.0 += 1;
-        if k8s::pod_state(p) != State::Normal {
+        if p.state() != State::Normal {
             entry.1 += 1;
         }
     }
@@ -97,7 +98,7 @@ fn summaries(
                 format!("{ns}/{owner}")
             };
             items.push(Item::Element(summary(
-                ids, scope, &label, &ns, count, unhealthy, lang, rank,
+                ids, scope, &label, ns, count, unhealthy, lang, rank,
             )));
         } else {
             other.0 += count;

@@ -4,7 +4,7 @@
 use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 
-use super::State;
+use super::{PodFacts, State};
 use crate::lang::Term;
 
 const CONTROL_PLANE_KEYS: [&str; 2] = [
@@ -114,12 +114,12 @@ pub fn zone(node: &Node) -> Option<&str> {
 
 /// The control-plane component a kube-system pod is, if it is one
 /// (kubeadm static pods carry `component: <name>`; names are checked too).
-pub fn control_plane_component(pod: &Pod) -> Option<Term> {
-    if namespace(&pod.metadata) != "kube-system" {
+pub fn control_plane_component<P: PodFacts + ?Sized>(pod: &P) -> Option<Term> {
+    if pod.namespace() != "kube-system" {
         return None;
     }
-    let component = label(&pod.metadata, "component").unwrap_or("");
-    let name = name(&pod.metadata);
+    let component = pod.label("component").unwrap_or("");
+    let name = pod.name();
     let is = |c: &str| component == c || name.starts_with(&format!("{c}-")) || name == c;
     if is("etcd") {
         Some(Term::Etcd)
@@ -134,14 +134,9 @@ pub fn control_plane_component(pod: &Pod) -> Option<Term> {
     }
 }
 
-pub fn is_kube_proxy(pod: &Pod) -> bool {
-    namespace(&pod.metadata) == "kube-system"
-        && (label(&pod.metadata, "k8s-app") == Some("kube-proxy")
-            || name(&pod.metadata).starts_with("kube-proxy-"))
-}
-
-pub fn node_name(pod: &Pod) -> Option<&str> {
-    pod.spec.as_ref()?.node_name.as_deref()
+pub fn is_kube_proxy<P: PodFacts + ?Sized>(pod: &P) -> bool {
+    pod.namespace() == "kube-system"
+        && (pod.label("k8s-app") == Some("kube-proxy") || pod.name().starts_with("kube-proxy-"))
 }
 
 /// Pod health from its phase and container states.
@@ -178,15 +173,15 @@ pub fn controller(meta: &ObjectMeta) -> Option<&OwnerReference> {
 
 /// A short "who made this pod" key: `ReplicaSet web-5d9f` → `web` (the Deployment),
 /// other owners by name, bare pods by their own name.
-pub fn owner_group(pod: &Pod) -> String {
-    match controller(&pod.metadata) {
-        Some(o) if o.kind == "ReplicaSet" => match o.name.rsplit_once('-') {
+pub fn owner_group<P: PodFacts + ?Sized>(pod: &P) -> String {
+    match pod.controller() {
+        Some(("ReplicaSet", owner)) => match owner.rsplit_once('-') {
             Some((deployment, hash)) if !deployment.is_empty() && hash.len() >= 5 => {
                 deployment.to_string()
             }
-            _ => o.name.clone(),
+            _ => owner.to_string(),
         },
-        Some(o) if o.kind == "Job" => match o.name.rsplit_once('-') {
+        Some(("Job", owner)) => match owner.rsplit_once('-') {
             // Jobs made by a CronJob end in a numeric schedule stamp.
             Some((cron, stamp))
                 if !cron.is_empty()
@@ -195,9 +190,9 @@ pub fn owner_group(pod: &Pod) -> String {
             {
                 cron.to_string()
             }
-            _ => o.name.clone(),
+            _ => owner.to_string(),
         },
-        Some(o) => o.name.clone(),
-        None => name(&pod.metadata).to_string(),
+        Some((_, owner)) => owner.to_string(),
+        None => pod.name().to_string(),
     }
 }

@@ -11,14 +11,16 @@ mod ids;
 mod k8s;
 mod ownership;
 mod pod;
+mod pod_facts;
 mod service;
 mod topology;
 
 pub use ids::Ids;
 pub(crate) use ownership::ownership;
 pub(crate) use pod::pod;
+pub use pod_facts::PodFacts;
 pub(crate) use service::service_map;
-pub(crate) use topology::topology;
+pub(crate) use topology::{topology, topology_of};
 
 use crate::Lang;
 
@@ -292,8 +294,22 @@ pub struct Boundary {
     pub state: State,
     /// The Kubernetes object the frame stands for (a host's node).
     pub target: Option<Target>,
+    /// Lay the items of one rank in fixed cells (a host's pods).
+    pub slots: Option<Slots>,
     /// What it holds.
     pub items: Vec<Item>,
+}
+
+/// Items of one rank laid in equal cells, left to right and row by row,
+/// the grid as wide as `columns` cells however few are filled: an item
+/// added at the end then moves no other box, and the frame keeps its
+/// width (a live topology must not jump when one pod starts or ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Slots {
+    /// The rank whose items take slots.
+    pub rank: u32,
+    /// Cells per row.
+    pub columns: u32,
 }
 
 /// Where the target of a relation sits relative to its source (a hint for PlantUML).
@@ -425,6 +441,7 @@ pub(crate) fn boundary(
         rank,
         state: State::Normal,
         target: None,
+        slots: None,
         items,
     }
 }

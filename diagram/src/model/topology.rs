@@ -5,37 +5,48 @@
 
 use std::collections::HashMap;
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 
 use super::aggregate::{group_nodes, group_worker_box, namespace_boxes, pod_boxes};
 use super::{
-    Boundary, BoundaryKind, Diagram, DiagramKind, Direction, Element, Ids, Item, Role, Shape,
-    State, Target, boundary, element, k8s, relation,
+    Boundary, BoundaryKind, Diagram, DiagramKind, Direction, Element, Ids, Item, PodFacts, Role,
+    Shape, Slots, State, Target, boundary, element, k8s, relation,
 };
 use crate::lang::Term;
 use crate::{ClusterObjects, Error, Options};
 
 /// Builds the topology diagram.
 pub fn topology(objects: &ClusterObjects, options: &Options) -> Result<Diagram, Error> {
-    if objects.nodes.is_empty() {
+    topology_of(&objects.nodes, &objects.pods, options)
+}
+
+/// Builds the topology diagram of `nodes` and of pods in any form that
+/// answers [`PodFacts`].
+pub fn topology_of<P: PodFacts>(
+    nodes: &[Node],
+    pods: &[P],
+    options: &Options,
+) -> Result<Diagram, Error> {
+    if nodes.is_empty() {
         return Err(Error::Empty("Node objects"));
     }
     let lang = options.lang;
     let mut ids = Ids::default();
-    let mut nodes: Vec<&Node> = objects.nodes.iter().collect();
+    let pod_count = pods.len();
+    let mut nodes: Vec<&Node> = nodes.iter().collect();
     nodes.sort_by(|a, b| k8s::name(&a.metadata).cmp(k8s::name(&b.metadata)));
 
-    let mut pods_by_node: HashMap<&str, Vec<&Pod>> = HashMap::new();
-    for pod in &objects.pods {
-        if let Some(node) = k8s::node_name(pod) {
+    let mut pods_by_node: HashMap<&str, Vec<&P>> = HashMap::new();
+    for pod in pods {
+        if let Some(node) = pod.node_name() {
             pods_by_node.entry(node).or_default().push(pod);
         }
     }
+    // Oldest first: a pod that starts takes the next slot of its host and
+    // no other box moves; when one ends, only the younger pods of that host
+    // move up a slot.
     for pods in pods_by_node.values_mut() {
-        pods.sort_by(|a, b| {
-            (k8s::namespace(&a.metadata), k8s::name(&a.metadata))
-                .cmp(&(k8s::namespace(&b.metadata), k8s::name(&b.metadata)))
-        });
+        pods.sort_by(|a, b| pod_order(a).cmp(&pod_order(b)));
     }
     let ctx = NodeContext {
         pods_by_node: &pods_by_node,
@@ -124,12 +135,11 @@ pub fn topology(objects: &ClusterObjects, options: &Options) -> Result<Diagram, 
         }
     }
 
-    let pods = objects.pods.len();
     let description = format!(
         "{}: {}, {}; {} {}",
         Term::TopologyTitle.text(lang),
         Term::Nodes.count(nodes.len(), lang),
-        Term::Pods.count(pods, lang),
+        Term::Pods.count(pod_count, lang),
         Term::ControlPlane.text(lang),
         Term::Nodes.count(control_plane.len(), lang),
     );
@@ -143,13 +153,13 @@ pub fn topology(objects: &ClusterObjects, options: &Options) -> Result<Diagram, 
     })
 }
 
-struct NodeContext<'a> {
-    pods_by_node: &'a HashMap<&'a str, Vec<&'a Pod>>,
+struct NodeContext<'a, P> {
+    pods_by_node: &'a HashMap<&'a str, Vec<&'a P>>,
     options: &'a Options,
 }
 
-impl NodeContext<'_> {
-    fn pods(&self, node: &Node) -> &[&Pod] {
+impl<P: PodFacts> NodeContext<'_, P> {
+    fn pods(&self, node: &Node) -> &[&P] {
         self.pods_by_node
             .get(k8s::name(&node.metadata))
             .map_or(&[], Vec::as_slice)
@@ -173,7 +183,7 @@ impl NodeContext<'_> {
         };
         let mut items = Vec::new();
 
-        let components: Vec<(Term, &Pod)> = pods
+        let components: Vec<(Term, &P)> = pods
             .iter()
             .filter_map(|p| k8s::control_plane_component(p).map(|t| (t, *p)))
             .collect();
@@ -200,13 +210,13 @@ impl NodeContext<'_> {
                         term.text(lang),
                         1,
                     )
-                    .tech(k8s::name(&pod.metadata))
-                    .state(k8s::pod_state(pod))
-                    .target(pod_target(pod)),
+                    .tech(pod.name())
+                    .state(pod.state())
+                    .target(pod_target(*pod)),
                 ));
             }
         }
-        let proxy = pods.iter().find(|p| k8s::is_kube_proxy(p));
+        let proxy = pods.iter().find(k8s::is_kube_proxy);
         if worker {
             let version = k8s::kubelet_version(node).unwrap_or("");
             let mut parts = vec![format!("{} {version}", Term::Kubelet.text(lang))];
@@ -244,17 +254,17 @@ impl NodeContext<'_> {
                         Term::KubeProxy.text(lang),
                         1,
                     )
-                    .tech(k8s::name(&p.metadata))
-                    .state(k8s::pod_state(p))
-                    .target(pod_target(p)),
+                    .tech(p.name())
+                    .state(p.state())
+                    .target(pod_target(*p)),
                 ));
             }
         }
-        let workload: Vec<&Pod> = pods
+        let workload: Vec<&P> = pods
             .iter()
             .copied()
-            .filter(|p| k8s::control_plane_component(p).is_none() && !k8s::is_kube_proxy(p))
-            .filter(|p| self.options.in_namespace(k8s::namespace(&p.metadata)))
+            .filter(|p| k8s::control_plane_component(*p).is_none() && !k8s::is_kube_proxy(*p))
+            .filter(|p| self.options.in_namespace(p.namespace()))
             .collect();
         items.extend(pod_boxes(ids, name, &workload, self.options, 2));
 
@@ -275,6 +285,7 @@ impl NodeContext<'_> {
         }
         host.technology = Some(crate::text::label(&tech.join(" · ")));
         host.state = state;
+        host.slots = Some(POD_SLOTS);
         host.target = Some(Target {
             kind: "Node",
             namespace: None,
@@ -309,10 +320,10 @@ impl NodeContext<'_> {
                 )));
             }
         } else {
-            let pods: Vec<&Pod> = nodes
+            let pods: Vec<&P> = nodes
                 .iter()
                 .flat_map(|n| self.pods(n).iter().copied())
-                .filter(|p| self.options.in_namespace(k8s::namespace(&p.metadata)))
+                .filter(|p| self.options.in_namespace(p.namespace()))
                 .collect();
             items.extend(namespace_boxes(ids, key, &pods, self.options, 1));
         }
@@ -337,6 +348,17 @@ impl NodeContext<'_> {
     }
 }
 
+/// A host's pods sit in a grid this many cells wide (see [`Slots`]).
+const POD_SLOTS: Slots = Slots {
+    rank: 2,
+    columns: 3,
+};
+
+/// Where a pod sorts among its host's: by age, then by name.
+fn pod_order<P: PodFacts>(pod: &P) -> (Option<i64>, &str, &str) {
+    (pod.created(), pod.namespace(), pod.name())
+}
+
 /// Id of the first element of `role` directly inside `b`.
 fn first_of_role(b: &Boundary, role: Role) -> String {
     b.items
@@ -359,10 +381,6 @@ fn same_host(items: &[Item], a: &str, b: &str) -> bool {
 }
 
 /// The link target of a pod's box.
-fn pod_target(pod: &Pod) -> Target {
-    Target::namespaced(
-        "Pod",
-        k8s::namespace(&pod.metadata),
-        k8s::name(&pod.metadata),
-    )
+fn pod_target<P: PodFacts>(pod: &P) -> Target {
+    Target::namespaced("Pod", pod.namespace(), pod.name())
 }

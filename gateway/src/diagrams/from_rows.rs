@@ -4,13 +4,15 @@
 //! shared watches already keep, never from whole objects fetched again:
 //! a row holds what the diagram reads of a node (labels, taints,
 //! cordoned, Ready, kubelet version, internal IP) and of a pod (labels,
-//! owners, node, how it is doing).
+//! owners, node, how it is doing). Pods of the topology are not rebuilt
+//! at all (see `pod_rows`); those of one namespace's service map or
+//! ownership graph are.
 
 use k8s_openapi::api::core::v1::{
     Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Pod, PodSpec,
     PodStatus, Taint,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 
 use crate::row::{Health, Row};
 
@@ -63,23 +65,9 @@ pub fn node(row: &Row) -> Node {
     }
 }
 
-/// Labels the topology reads of a pod (which control-plane component or
-/// kube-proxy it is); the rest are left behind, since copying every label
-/// of 150,000 pods would cost more than drawing them.
-const TOPOLOGY_LABELS: [&str; 2] = ["component", "k8s-app"];
-
-/// A pod for the topology: [`pod`] with only the labels it reads.
-pub fn topology_pod(row: &Row) -> Pod {
-    pod_with(row, |key| TOPOLOGY_LABELS.contains(&key))
-}
-
 /// The pod a row describes: its phase is read back from kubectl's STATUS
 /// and the row's health, which is all a diagram's colour needs.
 pub fn pod(row: &Row) -> Pod {
-    pod_with(row, |_| true)
-}
-
-fn pod_with(row: &Row, keep_label: impl Fn(&str) -> bool) -> Pod {
     let phase = match (row.status.as_str(), row.health) {
         ("Completed", _) => "Succeeded",
         (_, Health::Error) => "Failed",
@@ -87,13 +75,7 @@ fn pod_with(row: &Row, keep_label: impl Fn(&str) -> bool) -> Pod {
         _ => "Pending",
     };
     let mut metadata = meta(row);
-    metadata.labels = Some(
-        row.labels
-            .iter()
-            .filter(|(k, _)| keep_label(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    );
+    metadata.labels = Some(row.labels.clone());
     Pod {
         metadata,
         spec: Some(PodSpec {
@@ -112,6 +94,11 @@ fn meta(row: &Row) -> ObjectMeta {
         name: Some(row.name.clone()),
         namespace: row.namespace.clone(),
         uid: Some(row.uid.clone()),
+        // The topology places pods by age, so a new pod never moves the others.
+        creation_timestamp: row
+            .created
+            .and_then(|seconds| k8s_openapi::jiff::Timestamp::from_second(seconds).ok())
+            .map(Time),
         owner_references: Some(
             row.owners
                 .iter()

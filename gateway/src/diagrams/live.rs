@@ -9,13 +9,13 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
-use diagram::Diagram;
-use tokio::sync::watch as signal;
+use diagram::{Diagram, DiagramKind};
 
 use crate::authz::Subject;
 use crate::diagram_query::DiagramQuery;
 use crate::error::GatewayError;
 use crate::gateway::Gateway;
+use crate::signals::Signals;
 use crate::watch::{KindWatch, ViewerGuard};
 
 /// Bursts of changes within this interval are drawn once.
@@ -26,10 +26,12 @@ pub struct LiveDiagram {
     gateway: Arc<Gateway>,
     subject: Subject,
     cluster: String,
+    /// The kind the query names, parsed once.
+    kind: DiagramKind,
     query: DiagramQuery,
     /// Keeps the watches the diagram is drawn from running.
     viewers: Vec<ViewerGuard>,
-    changes: Vec<signal::Receiver<u64>>,
+    changes: Signals,
     drawn: Option<u64>,
 }
 
@@ -38,15 +40,16 @@ impl LiveDiagram {
         gateway: Arc<Gateway>,
         subject: Subject,
         cluster: String,
-        query: DiagramQuery,
+        (kind, query): (DiagramKind, DiagramQuery),
         watches: Vec<Arc<KindWatch>>,
     ) -> Self {
         Self {
-            changes: watches.iter().map(|w| w.subscribe()).collect(),
+            changes: Signals::new(watches.iter().map(|w| w.subscribe()).collect()),
             viewers: watches.iter().map(|w| w.viewer()).collect(),
             gateway,
             subject,
             cluster,
+            kind,
             query,
             drawn: None,
         }
@@ -59,13 +62,11 @@ impl LiveDiagram {
     pub async fn next(&mut self) -> Option<Result<Diagram, GatewayError>> {
         loop {
             if self.drawn.is_some() {
-                if !self.changed().await {
+                if !self.changes.changed().await {
                     return None;
                 }
                 tokio::time::sleep(COALESCE).await;
-                for rx in &mut self.changes {
-                    rx.borrow_and_update();
-                }
+                self.changes.mark_seen();
             }
             let fingerprint = self.fingerprint();
             if self.drawn == Some(fingerprint) {
@@ -80,16 +81,6 @@ impl LiveDiagram {
         }
     }
 
-    /// Waits until any source has changed; false when one has stopped.
-    async fn changed(&mut self) -> bool {
-        if self.changes.is_empty() {
-            std::future::pending::<()>().await;
-        }
-        let waits = self.changes.iter_mut().map(|rx| Box::pin(rx.changed()));
-        let (result, _, _) = futures::future::select_all(waits).await;
-        result.is_ok()
-    }
-
     /// A hash of the rows in the diagram's scope: their names and resource
     /// versions. Only decides whether to draw again; what is drawn is read
     /// through the gateway, authorised for the subject.
@@ -101,7 +92,7 @@ impl LiveDiagram {
             let watch = viewer.watch();
             watch.info.key.hash(&mut hasher);
             watch.read(|cache| {
-                let one_pod = self.query.kind == "pod" && watch.info.key.plural == "pods";
+                let one_pod = self.kind == DiagramKind::Pod && watch.info.key.plural == "pods";
                 if one_pod {
                     if let Some(row) = cache.get(namespace, name.unwrap_or_default()) {
                         row.resource_version.hash(&mut hasher);

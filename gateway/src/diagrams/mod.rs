@@ -5,13 +5,14 @@
 //!
 //! Where the objects come from is chosen by size: nodes and pods (the
 //! kinds that reach 5,000 and 150,000) from the shared caches' rows
-//! ([`from_rows`]); Services, EndpointSlices, Ingresses and workloads —
+//! ([`from_rows`]; the topology reads pod rows as they are, [`pod_rows`]); Services, EndpointSlices, Ingresses and workloads —
 //! which hold what rows leave out (ports, endpoints, revisions) and are
 //! few in one namespace — whole, listed from the cluster; a pod's anatomy
 //! from the pod itself, fetched as its detail page fetches it.
 
 mod from_rows;
 mod live;
+mod pod_rows;
 
 use std::sync::Arc;
 
@@ -97,10 +98,36 @@ impl Gateway {
         query: &DiagramQuery,
     ) -> Result<Diagram, GatewayError> {
         let (kind, options) = parse(query)?;
-        let objects = self
-            .diagram_objects(subject, cluster, kind, &options)
-            .await?;
-        diagram::build(kind, &objects, &options).map_err(diagram_error)
+        let started = std::time::Instant::now();
+        let (drawn, pods, gathered) = if kind == DiagramKind::Topology {
+            // Pods of every namespace: a node holds them all; the builder
+            // keeps those of the chosen namespace.
+            let nodes = self
+                .rows_as(subject, cluster, "nodes", None, |r| from_rows::node(r))
+                .await?;
+            let pods = self
+                .rows_as(subject, cluster, "pods", None, Arc::clone)
+                .await?;
+            let gathered = started.elapsed();
+            let drawn = diagram::topology_of(&nodes, &pods, &options);
+            (drawn, pods.len(), gathered)
+        } else {
+            let objects = self
+                .diagram_objects(subject, cluster, kind, &options)
+                .await?;
+            let gathered = started.elapsed();
+            let drawn = diagram::build(kind, &objects, &options);
+            (drawn, objects.pods.len(), gathered)
+        };
+        // The diagrams benchmark reads these to split its figures.
+        tracing::debug!(
+            kind = query.kind.as_str(),
+            pods,
+            gather_ms = gathered.as_secs_f64() * 1e3,
+            model_ms = (started.elapsed() - gathered).as_secs_f64() * 1e3,
+            "diagram built"
+        );
+        drawn.map_err(diagram_error)
     }
 
     /// A live diagram: drawn now, then again whenever what it is drawn
@@ -125,7 +152,7 @@ impl Gateway {
             self.clone(),
             subject.clone(),
             cluster.to_owned(),
-            query,
+            (kind, query),
             watches,
         ))
     }
@@ -140,16 +167,8 @@ impl Gateway {
         let ns = options.namespace.as_deref();
         let mut objects = ClusterObjects::default();
         match kind {
-            DiagramKind::Topology => {
-                // Pods of every namespace: a node holds them all; the
-                // builder keeps those of the chosen namespace.
-                objects.nodes = self
-                    .rows_as(subject, cluster, "nodes", None, from_rows::node)
-                    .await?;
-                objects.pods = self
-                    .rows_as(subject, cluster, "pods", None, from_rows::topology_pod)
-                    .await?;
-            }
+            // Drawn from the rows themselves (see `diagram`).
+            DiagramKind::Topology => {}
             DiagramKind::Pod => {
                 let name = options.name.as_deref().unwrap_or_default();
                 let view = self.object(subject, cluster, "pods", ns, name).await?;
@@ -159,7 +178,7 @@ impl Gateway {
             }
             DiagramKind::Service => {
                 objects.pods = self
-                    .rows_as(subject, cluster, "pods", ns, from_rows::pod)
+                    .rows_as(subject, cluster, "pods", ns, |r| from_rows::pod(r))
                     .await?;
                 let handle = self.cluster(subject, cluster)?;
                 objects.services = self.fetch(subject, &handle, "services", ns).await?;
@@ -173,7 +192,7 @@ impl Gateway {
             }
             DiagramKind::Ownership => {
                 objects.pods = self
-                    .rows_as(subject, cluster, "pods", ns, from_rows::pod)
+                    .rows_as(subject, cluster, "pods", ns, |r| from_rows::pod(r))
                     .await?;
                 let handle = self.cluster(subject, cluster)?;
                 objects.deployments = self.fetch(subject, &handle, "deployments.apps", ns).await?;
@@ -197,10 +216,10 @@ impl Gateway {
         cluster: &str,
         slug: &str,
         namespace: Option<&str>,
-        convert: fn(&Row) -> T,
+        convert: impl Fn(&Arc<Row>) -> T,
     ) -> Result<Vec<T>, GatewayError> {
         match self.all_rows(subject, cluster, slug, namespace).await {
-            Ok(rows) => Ok(rows.iter().map(|r| convert(r)).collect()),
+            Ok(rows) => Ok(rows.iter().map(convert).collect()),
             Err(GatewayError::Forbidden(_)) => Ok(Vec::new()),
             Err(err) => Err(err),
         }
