@@ -78,6 +78,18 @@ impl Gateway {
             .collect()
     }
 
+    /// Signals every change of state of the clusters `subject` may see
+    /// (what the cluster picker shows).
+    pub fn cluster_signals(&self, subject: &Subject) -> crate::signals::Signals {
+        crate::signals::Signals::new(
+            self.clusters
+                .iter()
+                .filter(|c| authorize(subject, &view(c.name())).allowed())
+                .map(|c| c.subscribe())
+                .collect(),
+        )
+    }
+
     /// One cluster, if `subject` may see it.
     pub fn cluster(&self, subject: &Subject, name: &str) -> Result<Arc<Cluster>, GatewayError> {
         let cluster = self

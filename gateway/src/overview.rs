@@ -95,7 +95,39 @@ mod build {
     /// How many Warning events the Overview lists.
     const WARNINGS: usize = 10;
 
+    /// Every kind the Overview reads.
+    const OVERVIEW_KINDS: [&str; 7] = [
+        "nodes",
+        "pods",
+        "namespaces",
+        "events",
+        "deployments.apps",
+        "statefulsets.apps",
+        "daemonsets.apps",
+    ];
+
     impl Gateway {
+        /// What an Overview of `cluster` is computed from: the cluster's
+        /// state and the caches of the kinds it reads (those discovered so
+        /// far; a state change wakes the caller to ask again).
+        pub fn overview_signals(
+            &self,
+            subject: &Subject,
+            cluster: &str,
+        ) -> Result<crate::signals::Signals, GatewayError> {
+            let handle = self.cluster(subject, cluster)?;
+            let discovered = handle.discovered();
+            let mut receivers = vec![handle.subscribe()];
+            for slug in OVERVIEW_KINDS {
+                if let Some(info) = discovered.by_slug(slug)
+                    && let Some(watch) = handle.watch(info)
+                {
+                    receivers.push(watch.subscribe());
+                }
+            }
+            Ok(crate::signals::Signals::new(receivers))
+        }
+
         /// The Overview of `cluster` as `subject` may see it.
         pub async fn overview(
             &self,

@@ -29,7 +29,8 @@ use crate::state::AppState;
 const SESSION_CHECK: Duration = Duration::from_secs(2);
 /// Subscriptions one stream may hold at once.
 const MAX_SUBSCRIPTIONS: usize = 32;
-/// The Overview and the cluster states are re-sent at most this often.
+/// The Overview and the cluster states are computed again when what they
+/// read has changed, at most this often.
 const SUMMARY_EVERY: Duration = Duration::from_millis(500);
 
 /// `GET /api/v1/stream`: upgrades to a WebSocket.
@@ -233,6 +234,14 @@ async fn subscription(
         ClientMessage::Overview { cluster, .. } => {
             let mut last = None;
             loop {
+                // Subscribed before reading, so no change falls between.
+                let mut signals = match gateway.overview_signals(&subject, &cluster) {
+                    Ok(signals) => signals,
+                    Err(err) => {
+                        let _ = out.send(fail(err)).await;
+                        return;
+                    }
+                };
                 match gateway.overview(&subject, &cluster).await {
                     Ok(overview) => {
                         let mut compared = overview.clone();
@@ -253,11 +262,15 @@ async fn subscription(
                         return;
                     }
                 }
+                // A source that went away (a watch restarted) wakes at
+                // once; the next round subscribes to its successor.
+                signals.changed().await;
                 tokio::time::sleep(SUMMARY_EVERY).await;
             }
         }
         ClientMessage::Clusters { .. } => {
             let mut last = None;
+            let mut signals = gateway.cluster_signals(&subject);
             loop {
                 let clusters = gateway.clusters(&subject);
                 let states: Vec<_> = clusters
@@ -274,7 +287,9 @@ async fn subscription(
                         return;
                     }
                 }
+                signals.changed().await;
                 tokio::time::sleep(SUMMARY_EVERY).await;
+                signals.mark_seen();
             }
         }
         ClientMessage::Diagram { cluster, query, .. } => {
