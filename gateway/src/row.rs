@@ -75,6 +75,11 @@ pub struct Cell {
     /// last schedule and a running Job's duration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
+    /// When the counted thing last happened (Unix seconds): the cell reads
+    /// as its text and the time since then, kubectl's RESTARTS `3 (5m
+    /// ago)`, worked out by the UI for the same reason as `since`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ago: Option<i64>,
 }
 
 impl Cell {
@@ -84,6 +89,7 @@ impl Cell {
             text: text.into(),
             number: None,
             since: None,
+            ago: None,
         }
     }
 
@@ -93,6 +99,7 @@ impl Cell {
             text: text.into(),
             number: Some(number),
             since: None,
+            ago: None,
         }
     }
 
@@ -106,6 +113,7 @@ impl Cell {
             text,
             number: Some(unix_seconds as f64),
             since: Some(unix_seconds),
+            ago: None,
         }
     }
 }

@@ -20,11 +20,16 @@ fn column_title(column: &Column, locale: Locale) -> String {
     }
 }
 
-/// What a cell shows: an age for time cells, else its text.
-fn cell_text(cell: &Cell, now_ms: i64) -> String {
-    match cell.since {
-        Some(since) => age(now_ms, Some(since)),
-        None => cell.text.clone(),
+/// What a cell shows: an age for time cells, a count with the time since
+/// it last grew (`3 (5m ago)`) where the cell says when, else its text.
+fn cell_text(cell: &Cell, now_ms: i64, locale: Locale) -> String {
+    match (cell.since, cell.ago) {
+        (Some(since), _) => age(now_ms, Some(since)),
+        (None, Some(at)) => locale
+            .t(Key::CountAgo)
+            .replace("{count}", &cell.text)
+            .replace("{age}", &age(now_ms, Some(at))),
+        (None, None) => cell.text.clone(),
     }
 }
 
@@ -103,8 +108,8 @@ where
                                     {show_namespace.then(|| view! { <td>{row.namespace.clone().unwrap_or_default()}</td> })}
                                     {(0..count)
                                         .map(|i| {
-                                            let text = row.cells.get(i).map(|c| cell_text(c, now_ms)).unwrap_or_default();
-                                            view! { <td>{text}</td> }
+                                            let cell = row.cells.get(i).cloned().unwrap_or_default();
+                                            view! { <td>{move || cell_text(&cell, now_ms, locale.get())}</td> }
                                         })
                                         .collect_view()}
                                     <td class="age">{age(now_ms, row.created)}</td>
@@ -116,5 +121,24 @@ where
             </table>
             {move || rows.with(Vec::is_empty).then(|| view! { <p class="empty-state" data-testid="list-empty">{tr(Key::ListEmpty)}</p> })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarts_read_with_the_time_since_the_last_in_both_languages() {
+        let cell = Cell {
+            ago: Some(1_000),
+            ..Cell::number(3.0, "3")
+        };
+        assert_eq!(cell_text(&cell, 1_300_000, Locale::En), "3 (5m ago)");
+        assert_eq!(cell_text(&cell, 1_300_000, Locale::ZhCn), "3（5m前）");
+        assert_eq!(
+            cell_text(&Cell::number(0.0, "0"), 1_300_000, Locale::En),
+            "0"
+        );
     }
 }

@@ -186,6 +186,8 @@ pub enum Key {
     DiagramExport,
     DiagramOpenPlantUml,
     DiagramKeys,
+    /// A count and the time since it last grew: `{count}`, `{age}`.
+    CountAgo,
     DiagramRegion,
     DiagramTopology,
     DiagramServiceMap,

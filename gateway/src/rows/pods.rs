@@ -6,8 +6,9 @@
 //! lost node, sidecars counted in READY), IP and NODE, and the requests the
 //! scheduler counts (upstream `resourcehelper.PodRequests`).
 //!
-//! RESTARTS leaves out kubectl's `(5m ago)`: a cached row is not projected
-//! again as time passes, so the suffix would go stale.
+//! RESTARTS keeps the time of the last restart beside the count, and the
+//! UI adds kubectl's `(5m ago)` as it shows the cell: a cached row is not
+//! projected again as time passes, so the suffix itself would go stale.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -72,7 +73,10 @@ pub fn project(pod: &Value, row: &mut Row, now: DateTime<Utc>) {
     row.cells = vec![
         ratio_cell(summary.ready, summary.total),
         Cell::text(summary.status.clone()),
-        count_cell(summary.restarts),
+        Cell {
+            ago: summary.last_restart.filter(|_| summary.restarts != 0),
+            ..count_cell(summary.restarts)
+        },
         or_none(ip),
         or_none(node),
         cpu_cell(resources.cpu_millis),
@@ -93,6 +97,14 @@ pub struct Summary {
     /// kubectl's STATUS.
     pub status: String,
     pub restarts: i64,
+    /// When the last counted restart ended (the latest
+    /// `lastState.terminated.finishedAt`), Unix seconds.
+    pub last_restart: Option<i64>,
+}
+
+/// When a container last ended before its restart, if it says.
+fn last_termination(container: &Value) -> Option<i64> {
+    unix_of(&container["lastState"]["terminated"]["finishedAt"])
 }
 
 /// A container's state of one kind (`waiting`, `running`, `terminated`).
@@ -137,13 +149,16 @@ pub fn summarize(pod: &Value) -> Summary {
         .count();
     let total = (list_of(&pod["spec"]["containers"]).len() + sidecars) as i64;
     let (mut ready, mut restarts, mut sidecar_restarts) = (0, 0, 0);
+    let (mut last_restart, mut sidecar_last_restart) = (None::<i64>, None::<i64>);
 
     let mut initializing = false;
     for (i, container) in list_of(&status["initContainerStatuses"]).iter().enumerate() {
         let sidecar = is_sidecar(str_of(&container["name"]));
         restarts += int_of(&container["restartCount"]);
+        last_restart = last_restart.max(last_termination(container));
         if sidecar {
             sidecar_restarts += int_of(&container["restartCount"]);
+            sidecar_last_restart = sidecar_last_restart.max(last_termination(container));
         }
         let terminated = state(container, "terminated");
         let waiting = state(container, "waiting").map_or("", |w| str_of(&w["reason"]));
@@ -167,9 +182,11 @@ pub fn summarize(pod: &Value) -> Summary {
 
     if !initializing || condition_true(&status["conditions"], "Initialized") {
         restarts = sidecar_restarts;
+        last_restart = sidecar_last_restart;
         let mut has_running = false;
         for container in list_of(&status["containerStatuses"]).iter().rev() {
             restarts += int_of(&container["restartCount"]);
+            last_restart = last_restart.max(last_termination(container));
             let waiting = state(container, "waiting").map_or("", |w| str_of(&w["reason"]));
             if !waiting.is_empty() {
                 reason = waiting.to_owned();
@@ -202,6 +219,7 @@ pub fn summarize(pod: &Value) -> Summary {
         total,
         status: clip_to(&reason, 64),
         restarts,
+        last_restart,
     }
 }
 

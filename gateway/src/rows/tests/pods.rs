@@ -364,7 +364,20 @@ fn restarts_add_up_over_containers() {
     status["containerStatuses"] = json!([running("app", true, 5), running("proxy", true, 1)]);
     status["containerStatuses"][0]["lastState"] =
         json!({"terminated": {"exitCode": 1, "finishedAt": "2026-12-02T02:55:00Z"}});
-    assert_eq!(row(&pod(status)).cells[2].text, "6");
+    status["containerStatuses"][1]["lastState"] =
+        json!({"terminated": {"exitCode": 137, "finishedAt": "2026-12-02T01:00:00Z"}});
+    let row = row(&pod(status));
+    assert_eq!(row.cells[2].text, "6");
+    // kubectl's `6 (5m ago)`: the latest of the containers' last ends.
+    assert_eq!(row.cells[2].ago, Some(unix("2026-12-02T02:55:00Z")));
+}
+
+#[test]
+fn a_pod_that_never_restarted_says_no_time() {
+    let mut status = healthy_status();
+    status["containerStatuses"][0]["lastState"] =
+        json!({"terminated": {"exitCode": 0, "finishedAt": "2026-12-02T02:55:00Z"}});
+    assert_eq!(row(&pod(status)).cells[2].ago, None);
 }
 
 #[test]
