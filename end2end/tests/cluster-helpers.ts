@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as path from "node:path";
 import { expect, Page } from "@playwright/test";
 import { logIn, waitForHydration } from "./helpers";
@@ -72,4 +72,25 @@ export function ensureLoadPods(count = 2000) {
     input: JSON.stringify({ apiVersion: "v1", kind: "List", items }),
     maxBuffer: 64 * 1024 * 1024,
   });
+}
+
+/**
+ * Starts `pilothouse sim` (with `extra` flags) on the second cluster's port,
+ * writing its kubeconfig to `kubeconfigOut`; resolves once it serves.
+ */
+export async function startSecondSim(kubeconfigOut: string, ...extra: string[]): Promise<ChildProcess> {
+  const bin = process.env.PILOTHOUSE_BIN ?? path.resolve(__dirname, "../../target/debug/pilothouse");
+  const port = process.env.PILOTHOUSE_E2E_SECOND_PORT!;
+  const child = spawn(bin, ["sim", "--listen", `127.0.0.1:${port}`, "--kubeconfig-out", kubeconfigOut, ...extra], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let seen = "";
+    child.stdout!.on("data", (chunk) => {
+      seen += chunk;
+      if (seen.includes("kubeconfig written to")) resolve();
+    });
+    child.on("exit", (code) => reject(new Error(`sim exited with ${code}`)));
+  });
+  return child;
 }

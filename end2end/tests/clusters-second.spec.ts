@@ -1,28 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect, test } from "@playwright/test";
-import { open } from "./cluster-helpers";
-
-const port = process.env.PILOTHOUSE_E2E_SECOND_PORT!;
-const bin = process.env.PILOTHOUSE_BIN ?? path.resolve(__dirname, "../../target/debug/pilothouse");
-
-/** Starts `pilothouse sim` on the second cluster's port; resolves once it serves. */
-async function startSim(kubeconfig: string): Promise<ChildProcess> {
-  const child = spawn(bin, ["sim", "--listen", `127.0.0.1:${port}`, "--kubeconfig-out", kubeconfig], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let seen = "";
-    child.stdout!.on("data", (chunk) => {
-      seen += chunk;
-      if (seen.includes("kubeconfig written to")) resolve();
-    });
-    child.on("exit", (code) => reject(new Error(`sim exited with ${code}`)));
-  });
-  return child;
-}
+import { open, startSecondSim } from "./cluster-helpers";
 
 function podNames(kubeconfig: string): string[] {
   const out = execFileSync(process.env.KUBECTL ?? "kubectl", ["--kubeconfig", kubeconfig, "get", "pods", "-n", "demo", "-o", "name"], {
@@ -39,7 +20,7 @@ test("a second cluster from a kubeconfig: unreachable, connected, lost and recov
   const picker = page.getByTestId("cluster-picker");
   await expect(picker.locator('li[data-cluster="second"]')).toHaveAttribute("data-state", "unreachable");
 
-  let sim = await startSim(kubeconfig);
+  let sim = await startSecondSim(kubeconfig);
   try {
     await expect(picker.locator('li[data-cluster="second"]')).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
     await page.reload();
@@ -51,7 +32,7 @@ test("a second cluster from a kubeconfig: unreachable, connected, lost and recov
     await expect(picker.locator('li[data-cluster="second"]')).toHaveAttribute("data-state", "reconnecting", { timeout: 5_000 });
     await expect(picker.locator('li[data-cluster="second"] [data-testid="cluster-error"]')).not.toBeEmpty();
 
-    sim = await startSim(kubeconfig);
+    sim = await startSecondSim(kubeconfig);
     await expect(picker.locator('li[data-cluster="second"]')).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
     await expect.poll(names, { timeout: 30_000 }).toEqual(podNames(kubeconfig));
   } finally {

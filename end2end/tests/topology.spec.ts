@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect, Page, test } from "@playwright/test";
-import { kubectlApply, kubectl, open, simFault } from "./cluster-helpers";
+import { kubectlApply, kubectl, open, simFault, startSecondSim } from "./cluster-helpers";
 
 /** The PlantUML jar the Rust tests use (installed by setup). */
 const plantumlJar = process.env.PLANTUML_JAR ?? path.resolve(__dirname, "../../.tools/plantuml/plantuml.jar");
@@ -100,6 +100,64 @@ test.describe("diagrams", () => {
     await expect(canvas).toHaveClass(/fit/);
   });
 
+  test("dragging with the mouse pans the diagram and opens nothing", async ({ page }) => {
+    await open(page, "/c/embedded/topology");
+    const canvas = page.getByTestId("diagram-canvas");
+    await canvas.focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press("+");
+    await expect(canvas.locator(".diagram-zoom")).toHaveAttribute("data-zoom", "2");
+    const scroll = () => canvas.evaluate((el) => [el.scrollLeft, el.scrollTop]);
+    // Start the drag on a pod's link: a drag must not open it.
+    const pod = canvas.locator('a[href="/c/embedded/k/pods/demo/myapp-pod"]');
+    await pod.scrollIntoViewIfNeeded();
+    const box = (await pod.boundingBox())!;
+    const start = await scroll();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 - 60, { steps: 6 });
+    await page.mouse.up();
+    const after = await scroll();
+    expect(after[0] - start[0]).toBeGreaterThan(60);
+    expect(after[1] - start[1]).toBeGreaterThan(20);
+    await expect(page).toHaveURL(/\/c\/embedded\/topology$/);
+    // A plain click on the same box still opens the pod.
+    await pod.click();
+    await expect(page).toHaveURL(/\/c\/embedded\/k\/pods\/demo\/myapp-pod$/);
+  });
+
+  test("a single-node cluster is drawn as one host holding both roles", async ({ page }) => {
+    test.setTimeout(120_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pilothouse-single-"));
+    const sim = await startSecondSim(path.join(dir, "kubeconfig.yaml"), "--single-node");
+    try {
+      await open(page, "/c/second/topology");
+      const picker = page.getByTestId("cluster-picker");
+      await expect(picker.locator('li[data-cluster="second"]')).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
+      // The page may have been drawn before the gateway reached the cluster.
+      await page.reload();
+      const canvas = page.getByTestId("diagram-canvas");
+      await expect(canvas.locator("g.boundary-host")).toHaveCount(1, { timeout: 30_000 });
+      const only = canvas.locator("g.boundary-host");
+      await expect(canvas.locator("g.element.role-master")).toHaveCount(1);
+      await expect(canvas.locator("g.element.role-worker")).toHaveCount(1);
+      const text = await canvas.locator("svg").textContent();
+      for (const part of ["k8s master", "k8s worker", "etcd", "api server", "controller manager", "scheduler", "kubelet"]) {
+        expect(text).toContain(part);
+      }
+      // Both roles sit inside the one host's frame.
+      const frame = (await only.locator("rect").first().boundingBox())!;
+      for (const role of ["role-master", "role-worker"]) {
+        const b = (await canvas.locator(`g.element.${role} rect`).first().boundingBox())!;
+        expect(b.x).toBeGreaterThanOrEqual(frame.x);
+        expect(b.y).toBeGreaterThanOrEqual(frame.y);
+        expect(b.x + b.width).toBeLessThanOrEqual(frame.x + frame.width);
+        expect(b.y + b.height).toBeLessThanOrEqual(frame.y + frame.height);
+      }
+    } finally {
+      sim.kill("SIGKILL");
+    }
+  });
+
   test("every export of the topology and of a pod renders in PlantUML, SVG parses, PNG decodes", async ({ page }) => {
     await open(page, "/c/embedded/topology");
     const topology = await exportsOf(page, "diagram-topology");
@@ -160,6 +218,34 @@ spec:
     await page.getByTestId("language-switch").selectOption("zh-CN");
     await expect(page.getByTestId("diagram-canvas").locator("svg")).toContainText("主机");
     await expect(page.getByTestId("diagram-legend")).toContainText("图例");
+    // The PNG saved from the page speaks Chinese too: its link asks for
+    // zh-CN and its pixels are not those of the English one.
+    const png = page.getByTestId("diagram-exports").locator('a[data-format="png"]');
+    await expect(png).toHaveAttribute("href", /lang=zh-CN/);
+    const zh = await page.request.get((await png.getAttribute("href"))!);
+    const en = await page.request.get((await png.getAttribute("href"))!.replace("lang=zh-CN", "lang=en"));
+    expect(zh.headers()["content-type"]).toBe("image/png");
+    const decoded = await page.evaluate(
+      async ([a, b]) => {
+        const pixels = async (b64: string) => {
+          const image = new Image();
+          image.src = `data:image/png;base64,${b64}`;
+          await image.decode();
+          const canvas = document.createElement("canvas");
+          [canvas.width, canvas.height] = [image.naturalWidth, image.naturalHeight];
+          const context = canvas.getContext("2d")!;
+          context.drawImage(image, 0, 0);
+          return context.getImageData(0, 0, canvas.width, canvas.height).data;
+        };
+        const [zh, en] = [await pixels(a), await pixels(b)];
+        let differ = zh.length !== en.length;
+        for (let i = 0; !differ && i < zh.length; i++) differ = zh[i] !== en[i];
+        return { width: zh.length, differ };
+      },
+      [(await zh.body()).toString("base64"), (await en.body()).toString("base64")],
+    );
+    expect(decoded.width).toBeGreaterThan(0);
+    expect(decoded.differ).toBe(true);
     await page.getByTestId("language-switch").selectOption("en");
   });
 });
