@@ -26,6 +26,8 @@
 mod client;
 mod procs;
 mod report;
+#[path = "../shared/stats.rs"]
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -38,7 +40,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use client::{Conn, StreamEvent};
-use report::{pct, write_report};
+use report::write_report;
+use stats::pct;
 
 const CLUSTER: &str = "pilothouse-sim";
 const PASSWORD: &str = "bench-admin-password-1";
@@ -130,35 +133,12 @@ async fn run_scale(bin: &Path, nodes: usize, per_node: usize, streams: usize) ->
         ..Figures::default()
     };
     let dir = tempfile::tempdir()?;
-    let kubeconfig = dir.path().join("kubeconfig.yaml");
 
     // The cluster, as its own process.
-    let sim_addr = procs::free_addr()?;
     let started = Instant::now();
-    let (n, p, listen) = (
-        nodes.to_string(),
-        per_node.to_string(),
-        sim_addr.to_string(),
-    );
-    let k = kubeconfig.to_string_lossy().into_owned();
-    let mut sim = procs::spawn(
-        bin,
-        &[
-            "sim",
-            "--listen",
-            &listen,
-            "--nodes",
-            &n,
-            "--pods-per-node",
-            &p,
-            "--kubeconfig-out",
-            &k,
-        ],
-        &[],
-        &dir.path().join("sim.log"),
-    )?;
-    procs::wait_file(&kubeconfig, Duration::from_secs(900)).await?;
-    client::wait_ok(sim_addr, "/version", Duration::from_secs(900)).await?;
+    let sim_proc = procs::start_sim(bin, nodes, per_node, dir.path()).await?;
+    let (mut sim, sim_addr, kubeconfig) = (sim_proc.child, sim_proc.addr, sim_proc.kubeconfig);
+    let listen = sim_addr.to_string();
     f.sim_start = started.elapsed();
     println!("sim up in {:?}", f.sim_start);
 

@@ -62,6 +62,43 @@ pub fn spawn(bin: &Path, args: &[&str], envs: &[(&str, &str)], log: &Path) -> Re
         .with_context(|| format!("starting {}", bin.display()))
 }
 
+/// A `pilothouse sim` of its own, serving.
+pub struct Sim {
+    pub child: Child,
+    pub addr: SocketAddr,
+    /// The kubeconfig it wrote.
+    pub kubeconfig: PathBuf,
+}
+
+/// Starts `pilothouse sim --nodes N --pods-per-node P` on a free loopback
+/// port, its kubeconfig and log in `dir`; returns once it answers
+/// `/version` (a 5,000-node cluster takes a while to seed).
+pub async fn start_sim(bin: &Path, nodes: usize, per_node: usize, dir: &Path) -> Result<Sim> {
+    let addr = free_addr()?;
+    let kubeconfig = dir.join("kubeconfig.yaml");
+    let (n, p, listen) = (nodes.to_string(), per_node.to_string(), addr.to_string());
+    let k = kubeconfig.to_string_lossy().into_owned();
+    let args = [
+        "sim",
+        "--listen",
+        &listen,
+        "--nodes",
+        &n,
+        "--pods-per-node",
+        &p,
+        "--kubeconfig-out",
+        &k,
+    ];
+    let child = spawn(bin, &args, &[], &dir.join("sim.log"))?;
+    wait_file(&kubeconfig, Duration::from_secs(900)).await?;
+    crate::client::wait_ok(addr, "/version", Duration::from_secs(900)).await?;
+    Ok(Sim {
+        child,
+        addr,
+        kubeconfig,
+    })
+}
+
 /// VmRSS of a process, in MiB.
 pub fn rss_mib(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
