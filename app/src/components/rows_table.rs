@@ -108,8 +108,12 @@ where
                                     {show_namespace.then(|| view! { <td>{row.namespace.clone().unwrap_or_default()}</td> })}
                                     {(0..count)
                                         .map(|i| {
-                                            let cell = row.cells.get(i).cloned().unwrap_or_default();
-                                            view! { <td>{move || cell_text(&cell, now_ms, locale.get())}</td> }
+                                            let text = row
+                                                .cells
+                                                .get(i)
+                                                .map(|c| cell_text(c, now_ms, locale.get_untracked()))
+                                                .unwrap_or_default();
+                                            view! { <td>{text}</td> }
                                         })
                                         .collect_view()}
                                     <td class="age">{age(now_ms, row.created)}</td>
