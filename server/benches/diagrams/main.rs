@@ -222,9 +222,29 @@ fn splits(log: &str) -> Vec<(f64, f64)> {
         line[at..].split_whitespace().next()?.parse().ok()
     };
     log.lines()
+        .map(without_colours)
         .filter(|l| l.contains("diagram built") && l.contains("topology"))
-        .filter_map(|l| Some((field(l, "gather_ms")?, field(l, "model_ms")?)))
+        .filter_map(|l| Some((field(&l, "gather_ms")?, field(&l, "model_ms")?)))
         .collect()
+}
+
+/// A log line without its ANSI colour sequences (`ESC [ … m`), which the
+/// text format puts around field names.
+fn without_colours(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Waits until Pilothouse's cache of `kind` holds the whole list.
