@@ -31,7 +31,7 @@ pub mod text;
 pub use error::Error;
 pub use input::ClusterObjects;
 pub use lang::Lang;
-pub use model::{Diagram, DiagramKind, PodFacts, Target};
+pub use model::{Diagram, DiagramKind, PodFacts, PodsByNode, Tally, Target};
 pub use options::Options;
 
 /// Cluster topology: nodes as hosts with their master/worker roles,
@@ -48,6 +48,16 @@ pub fn topology_of<P: PodFacts>(
     options: &Options,
 ) -> Result<Diagram, Error> {
     model::topology_of(nodes, pods, options)
+}
+
+/// Topology of `nodes` with pods already indexed by node (a cache that
+/// keeps them so): grouped nodes are read as counts, never pod by pod.
+pub fn topology_by_node<I: PodsByNode>(
+    nodes: &[k8s_openapi::api::core::v1::Node],
+    pods: &I,
+    options: &Options,
+) -> Result<Diagram, Error> {
+    model::topology_by_node(nodes, pods, options)
 }
 
 /// Pod anatomy of the pod named by `options.name` (or the only pod given).

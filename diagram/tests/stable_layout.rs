@@ -1,9 +1,11 @@
 //! A live topology must not jump: when one pod starts, no other box moves;
-//! when one ends, only the younger pods of its own host move up a slot.
+//! when one ends, only the younger pods of its own host move up a slot —
+//! and none at all in a live drawing, which keeps a [`SlotMemory`].
 
 use std::collections::BTreeMap;
 
 use diagram::layout::{Rect, layout};
+use diagram::model::SlotMemory;
 use diagram::{ClusterObjects, Options};
 use serde_json::{Value, json};
 
@@ -50,10 +52,23 @@ fn cluster() -> Vec<Value> {
     ]
 }
 
-/// Every placed box by id.
+/// Every placed box by id, drawn as an export draws it.
 fn rects(objects: Vec<Value>) -> BTreeMap<String, Rect> {
+    placed(objects, None)
+}
+
+/// Every placed box by id, drawn as a live page draws it: through the
+/// page's memory of where each pod sat.
+fn rects_live(objects: Vec<Value>, memory: &mut SlotMemory) -> BTreeMap<String, Rect> {
+    placed(objects, Some(memory))
+}
+
+fn placed(objects: Vec<Value>, memory: Option<&mut SlotMemory>) -> BTreeMap<String, Rect> {
     let objects = ClusterObjects::from_values(objects).unwrap();
-    let drawn = diagram::topology(&objects, &Options::default()).unwrap();
+    let mut drawn = diagram::topology(&objects, &Options::default()).unwrap();
+    if let Some(memory) = memory {
+        memory.place(&mut drawn);
+    }
     layout(&drawn)
         .items
         .into_iter()
@@ -145,4 +160,49 @@ fn workers_are_as_wide_as_each_other_whatever_their_pods() {
         .collect();
     assert_eq!(widths.len(), 3, "{:?}", after.keys());
     assert!(widths.windows(2).all(|w| w[0] == w[1]), "{widths:?}");
+}
+
+/// The box id of the pod `name` among `rects`.
+fn pod_id(rects: &BTreeMap<String, Rect>, name: &str) -> String {
+    rects
+        .keys()
+        .find(|id| id.starts_with("pod_") && id.ends_with(&name.replace('-', "_")))
+        .unwrap_or_else(|| panic!("no box for {name} in {:?}", rects.keys()))
+        .clone()
+}
+
+#[test]
+fn in_a_live_drawing_a_pod_that_ends_moves_no_other_box_and_a_new_one_takes_its_cell() {
+    let mut memory = SlotMemory::new();
+    let before = rects_live(cluster(), &mut memory);
+    let without_db: Vec<Value> = cluster()
+        .into_iter()
+        .filter(|o| o["metadata"]["name"] != "db-0")
+        .collect();
+    let after = rects_live(without_db.clone(), &mut memory);
+    let gone = pod_id(&before, "db-0");
+    assert_eq!(moved(&before, &after), vec![gone.clone()], "only db-0 went");
+    assert!(!after.contains_key(&gone));
+
+    // The next pod on worker-2, younger than every other, fills the hole.
+    let mut refilled = without_db;
+    refilled.push(pod("web-d", "worker-2", 40));
+    let again = rects_live(refilled, &mut memory);
+    assert_eq!(moved(&after, &again), Vec::<String>::new());
+    let new = pod_id(&again, "web-d");
+    let (old, new) = (before[&gone], again[&new]);
+    assert_eq!((new.x, new.y), (old.x, old.y), "web-d sits where db-0 sat");
+}
+
+#[test]
+fn a_live_drawing_starts_oldest_first_like_an_export() {
+    let objects = ClusterObjects::from_values(cluster()).unwrap();
+    let plain = diagram::topology(&objects, &Options::default()).unwrap();
+    let mut live = plain.clone();
+    SlotMemory::new().place(&mut live);
+    assert_eq!(
+        diagram::render::svg(&plain),
+        diagram::render::svg(&live),
+        "the first live drawing is the exported one"
+    );
 }

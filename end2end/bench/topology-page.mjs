@@ -8,6 +8,7 @@
 // BENCH_CLUSTER, BENCH_SIM (the cluster's URL, where pods are created),
 // BENCH_NODE (the node the pods are bound to), BENCH_RUNS, BENCH_CHANGES.
 
+import * as fs from "node:fs";
 import { chromium } from "@playwright/test";
 
 const env = (name, fallback) => {
@@ -88,16 +89,7 @@ async function armChange(page) {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
+  args: JSON.parse(fs.readFileSync(new URL("../chromium-args.json", import.meta.url), "utf8")),
 });
 const result = { loads: [], latencies: [], missed: 0 };
 try {

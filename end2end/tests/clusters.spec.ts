@@ -126,6 +126,36 @@ spec:
     expect(shard).toBe(100);
   });
 
+  test("a list works from the keyboard: / filters, arrows move through rows, Enter opens one", async ({ page }) => {
+    await open(page, "/c/embedded/k/pods?namespace=demo");
+    const links = page.locator("table.rows-table tbody tr a.row-link");
+    await expect(links.first()).toBeVisible();
+    await page.locator("main").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("/");
+    await expect(page.getByTestId("list-filter")).toBeFocused();
+    await page.keyboard.type("myapp");
+    await page.keyboard.press("Enter");
+    await expectTotal(page, 1);
+    await expect(page).toHaveURL(/filter=myapp/);
+    // Out of the filter, the arrows walk the rows' links.
+    await page.locator("main").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("ArrowDown");
+    await expect(links.first()).toBeFocused();
+    await expect(links.first()).toHaveText("myapp-pod");
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/c\/embedded\/k\/pods\/demo\/myapp-pod$/);
+
+    await page.goto("/c/embedded/k/pods?namespace=demo");
+    await waitForHydration(page);
+    await expect(links.nth(1)).toBeVisible();
+    await page.locator("main").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await expect(links.nth(1)).toBeFocused();
+    await page.keyboard.press("ArrowUp");
+    await expect(links.first()).toBeFocused();
+  });
+
   test("every kind kubectl lists has the count kubectl gives", async ({ page }) => {
     test.setTimeout(180_000);
     kubectlApply(`

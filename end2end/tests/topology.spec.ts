@@ -80,6 +80,34 @@ test.describe("diagrams", () => {
     await expect(host(page, "worker-2")).toHaveClass(/state-normal/, { timeout: 60_000 });
   });
 
+  test("a pod that ends moves no other pod of its host, live", async ({ page }) => {
+    test.setTimeout(120_000);
+    const pinned = (name: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: demo }
+spec:
+  nodeName: worker-3
+  containers: [{ name: main, image: nginx }]
+`;
+    kubectlApply(pinned("slot-elder"));
+    await open(page, "/c/embedded/topology");
+    const canvas = page.getByTestId("diagram-canvas");
+    const box = (name: string) => canvas.locator(`a[href="/c/embedded/k/pods/demo/${name}"] rect`).first();
+    await expect(box("slot-elder")).toHaveCount(1, { timeout: 30_000 });
+    kubectlApply(pinned("slot-younger"));
+    await expect(box("slot-younger")).toHaveCount(1, { timeout: 30_000 });
+    const at = async (name: string) => [await box(name).getAttribute("x"), await box(name).getAttribute("y")];
+    const before = await at("slot-younger");
+    try {
+      kubectl("delete", "pod", "slot-elder", "-n", "demo", "--grace-period=0", "--force");
+      await expect(box("slot-elder")).toHaveCount(0, { timeout: 30_000 });
+      expect(await at("slot-younger")).toEqual(before);
+    } finally {
+      kubectl("delete", "pod", "slot-elder", "slot-younger", "-n", "demo", "--ignore-not-found", "--grace-period=0", "--force");
+    }
+  });
+
   test("clicking a pod in the topology opens its page", async ({ page }) => {
     await open(page, "/c/embedded/topology");
     await page.getByTestId("diagram-canvas").locator('a[href="/c/embedded/k/pods/demo/myapp-pod"]').click();
@@ -98,6 +126,32 @@ test.describe("diagrams", () => {
     await expect(canvas.locator(".diagram-zoom")).toHaveCSS("zoom", "1.25");
     await page.keyboard.press("0");
     await expect(canvas).toHaveClass(/fit/);
+  });
+
+  test("dragging with the mouse pans the diagram and opens nothing", async ({ page }) => {
+    await open(page, "/c/embedded/topology");
+    const canvas = page.getByTestId("diagram-canvas");
+    await canvas.focus();
+    // From fit, three steps up: 1.25, 1.5, 2.
+    for (let i = 0; i < 3; i++) await page.keyboard.press("+");
+    await expect(canvas.locator(".diagram-zoom")).toHaveAttribute("data-zoom", "2");
+    const scroll = () => canvas.evaluate((el) => [el.scrollLeft, el.scrollTop]);
+    // Start the drag on a pod's link: a drag must not open it.
+    const pod = canvas.locator('a[href="/c/embedded/k/pods/demo/myapp-pod"]');
+    await pod.scrollIntoViewIfNeeded();
+    const box = (await pod.boundingBox())!;
+    const start = await scroll();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 - 60, { steps: 6 });
+    await page.mouse.up();
+    const after = await scroll();
+    expect(after[0] - start[0]).toBeGreaterThan(60);
+    expect(after[1] - start[1]).toBeGreaterThan(20);
+    await expect(page).toHaveURL(/\/c\/embedded\/topology$/);
+    // A plain click on the same box still opens the pod.
+    await pod.click();
+    await expect(page).toHaveURL(/\/c\/embedded\/k\/pods\/demo\/myapp-pod$/);
   });
 
   test("a single-node cluster is drawn as one host holding both roles", async ({ page }) => {

@@ -11,6 +11,12 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+mod by_node;
+mod derived;
+
+pub use by_node::{ByNode, NodeRows};
+use derived::Derived;
+
 use crate::query::{ListPage, ListQuery, SyncState};
 use crate::row::Row;
 use crate::selector::LabelSelector;
@@ -27,7 +33,11 @@ pub struct RowCache {
     /// Rows per namespace, so an unfiltered total costs one lookup per
     /// namespace instead of a walk over every row.
     per_namespace: BTreeMap<String, usize>,
+    /// The rows that run on a node (pods), by node.
+    by_node: ByNode,
     generation: u64,
+    /// A value made from every row, kept for one generation.
+    derived: Derived,
 }
 
 fn key_of(row: &Row) -> Key {
@@ -46,9 +56,11 @@ impl RowCache {
         let row = Arc::new(row);
         self.by_name
             .insert((key.1.clone(), key.0.clone()), row.clone());
-        if self.rows.insert(key.clone(), row).is_none() {
-            *self.per_namespace.entry(key.0).or_default() += 1;
+        match self.rows.insert(key.clone(), row.clone()) {
+            Some(old) => self.by_node.remove(&old),
+            None => *self.per_namespace.entry(key.0).or_default() += 1,
         }
+        self.by_node.insert(&row);
         self.generation += 1;
         true
     }
@@ -56,8 +68,9 @@ impl RowCache {
     /// Removes the row of `namespace`/`name`; returns whether it was there.
     pub fn remove(&mut self, namespace: Option<&str>, name: &str) -> bool {
         let key = (namespace.unwrap_or_default().to_owned(), name.to_owned());
-        let removed = self.rows.remove(&key).is_some();
-        if removed {
+        let removed = self.rows.remove(&key);
+        if let Some(row) = &removed {
+            self.by_node.remove(row);
             self.by_name.remove(&(key.1, key.0.clone()));
             if let Some(n) = self.per_namespace.get_mut(&key.0) {
                 *n -= 1;
@@ -67,7 +80,7 @@ impl RowCache {
             }
             self.generation += 1;
         }
-        removed
+        removed.is_some()
     }
 
     /// Replaces every row (after a list or relist).
@@ -87,11 +100,22 @@ impl RowCache {
             fresh
                 .by_name
                 .insert((key.1.clone(), key.0.clone()), row.clone());
+            fresh.by_node.insert(&row);
             if fresh.rows.insert(key.clone(), row).is_none() {
                 *fresh.per_namespace.entry(key.0).or_default() += 1;
             }
         }
         *self = fresh;
+    }
+
+    /// A value made from every row (the nodes as `Node`s for a topology),
+    /// made once per generation of the cache. It holds every row: hand it
+    /// only to a subject allowed to see every row.
+    pub fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        make: impl FnOnce(&RowCache) -> T,
+    ) -> Arc<T> {
+        self.derived.get_or(self.generation, || make(self))
     }
 
     /// How many rows there are.
@@ -132,6 +156,17 @@ impl RowCache {
             None => Box::new(self.rows.values()),
             Some(ns) => self.in_namespace(ns, false),
         }
+    }
+
+    /// The rows that run on `node` (pods), oldest first and counted per
+    /// namespace.
+    pub fn on_node(&self, node: &str) -> Option<&NodeRows> {
+        self.by_node.get(node)
+    }
+
+    /// Rows per namespace ("" for cluster-scoped rows).
+    pub fn namespace_counts(&self) -> &BTreeMap<String, usize> {
+        &self.per_namespace
     }
 
     /// The namespaces that hold at least one row.
@@ -316,13 +351,14 @@ fn compare_cells(a: Option<&crate::row::Cell>, b: Option<&crate::row::Cell>) -> 
 
 /// Remembers the authorisation answer per namespace within one query.
 #[derive(Default)]
-struct NamespaceMemo {
+pub(crate) struct NamespaceMemo {
     allowed: HashSet<String>,
     denied: HashSet<String>,
 }
 
 impl NamespaceMemo {
-    fn check(
+    /// Whether `visible` allows `namespace`, asked once per namespace.
+    pub(crate) fn check(
         &mut self,
         namespace: Option<&str>,
         visible: &mut dyn FnMut(Option<&str>) -> bool,

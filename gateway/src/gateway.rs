@@ -9,6 +9,7 @@ use std::time::Duration;
 use kube::api::{Api, DynamicObject};
 
 use crate::authz::{Action, Subject, Verb, authorize};
+use crate::cache::{NamespaceMemo, RowCache};
 use crate::cluster::{Cluster, ClusterSpec};
 use crate::detail::ObjectView;
 use crate::error::GatewayError;
@@ -19,6 +20,7 @@ use crate::query::{ListPage, ListQuery};
 use crate::row::{Column, Row};
 use crate::rows;
 use crate::selector::LabelSelector;
+use crate::shared_pages::PageKey;
 use crate::status::ClusterSummary;
 use crate::watch::{KindWatch, one_line};
 
@@ -217,23 +219,39 @@ impl Gateway {
         kind_slug: &str,
         namespace: Option<&str>,
     ) -> Result<Vec<Arc<Row>>, GatewayError> {
+        self.read_rows(subject, cluster, kind_slug, namespace, |cache, visible| {
+            let mut allowed = NamespaceMemo::default();
+            cache
+                .rows_in(namespace)
+                .filter(|r| allowed.check(r.namespace.as_deref(), visible))
+                .cloned()
+                .collect()
+        })
+        .await
+    }
+
+    /// Reads the shared cache of `kind_slug` once `subject` may list it
+    /// (in `namespace`, or anywhere): `read` gets the cache, under its read
+    /// lock, and the subject's authorisation per namespace, which it must
+    /// ask of every row it hands on.
+    pub(crate) async fn read_rows<T>(
+        &self,
+        subject: &Subject,
+        cluster: &str,
+        kind_slug: &str,
+        namespace: Option<&str>,
+        read: impl FnOnce(&RowCache, &mut dyn FnMut(Option<&str>) -> bool) -> T,
+    ) -> Result<T, GatewayError> {
         let (cluster, kind) = self.resolve(subject, cluster, kind_slug).await?;
         check(subject, &list_action(cluster.name(), &kind, namespace))?;
         let watch = self.watch_of(&cluster, &kind)?;
         if watch.sync_state() != crate::query::SyncState::Synced {
             watch.synced(self.options.first_sync_wait).await;
         }
-        let visible = |ns: Option<&str>| {
+        let mut visible = |ns: Option<&str>| {
             authorize(subject, &list_action(cluster.name(), &kind, ns)).allowed()
         };
-        Ok(watch.read(|cache| {
-            cache
-                .iter()
-                .filter(|r| namespace.is_none_or(|n| r.namespace.as_deref() == Some(n)))
-                .filter(|r| visible(r.namespace.as_deref()))
-                .cloned()
-                .collect()
-        }))
+        Ok(watch.read(|cache| read(cache, &mut visible)))
     }
 
     /// Every cluster, for `/metrics` (operators, not users: no subject).
@@ -311,10 +329,29 @@ pub(crate) fn page(
     selector: &LabelSelector,
 ) -> ListPage {
     let kind = &watch.info;
-    let mut visible =
+    let visible =
         |ns: Option<&str>| authorize(subject, &list_action(cluster.name(), kind, ns)).allowed();
     let sync = watch.sync_state();
-    watch.read(|cache| cache.query(query, selector, sync, &mut visible))
+    watch.read(|cache| {
+        // What this subject may not see, asked of the one authorisation
+        // function for every namespace the cache holds: the page is a
+        // function of it, so subjects with the same answer share the page.
+        let hidden: Vec<String> = cache
+            .namespace_counts()
+            .keys()
+            .filter(|ns| !visible((!ns.is_empty()).then_some(ns.as_str())))
+            .cloned()
+            .collect();
+        let key = PageKey {
+            query: query.clone(),
+            sync: sync.clone(),
+            hidden,
+        };
+        watch.pages().get(key.clone(), cache.generation(), || {
+            let mut visible = |ns: Option<&str>| !key.hidden.iter().any(|h| h == ns.unwrap_or(""));
+            cache.query(query, selector, sync, &mut visible)
+        })
+    })
 }
 
 fn view(cluster: &str) -> Action<'_> {

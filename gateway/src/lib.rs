@@ -46,6 +46,8 @@ pub mod rows;
 #[cfg(feature = "runtime")]
 pub mod selector;
 #[cfg(feature = "runtime")]
+pub mod shared_pages;
+#[cfg(feature = "runtime")]
 pub mod signals;
 #[cfg(feature = "runtime")]
 pub mod spec;

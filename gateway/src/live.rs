@@ -1,5 +1,6 @@
 //! A live page of rows for one subscriber: waits for its kind's cache to
-//! change, at most every [`COALESCE`], recomputes the page the subscriber
+//! change (the first change after a quiet spell at once, a burst at most
+//! every [`COALESCE`]), recomputes the page the subscriber
 //! asked for (with its own authorisation) and yields only the row diff.
 //! Recomputing a page from the cache's indexes is cheap, so hundreds of
 //! streams share one upstream watch without a per-stream copy of the list.
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch as signal;
+use tokio::time::Instant;
 
 use crate::authz::{Subject, authorize};
 use crate::cluster::Cluster;
@@ -17,7 +19,7 @@ use crate::query::ListQuery;
 use crate::selector::LabelSelector;
 use crate::watch::{KindWatch, ViewerGuard};
 
-/// Bursts of changes within this interval are sent as one diff.
+/// Changes within this interval of the last diff are sent as one diff.
 pub const COALESCE: Duration = Duration::from_millis(100);
 
 /// One subscriber's live page.
@@ -29,6 +31,8 @@ pub struct LiveList {
     selector: LabelSelector,
     changes: signal::Receiver<u64>,
     sent: Option<SentPage>,
+    /// When the last diff went out.
+    last_sent: Option<Instant>,
 }
 
 impl LiveList {
@@ -48,6 +52,7 @@ impl LiveList {
             selector,
             changes,
             sent: None,
+            last_sent: None,
         }
     }
 
@@ -58,7 +63,9 @@ impl LiveList {
         loop {
             if self.sent.is_some() {
                 self.changes.changed().await.ok()?;
-                tokio::time::sleep(COALESCE).await;
+                if let Some(last) = self.last_sent {
+                    tokio::time::sleep_until(last + COALESCE).await;
+                }
                 self.changes.borrow_and_update();
             }
             let watch = self.viewer.watch().clone();
@@ -82,6 +89,7 @@ impl LiveList {
                     let mut sent = SentPage::default();
                     let diff = sent.advance(&page.rows, page.total, page.sync.clone());
                     self.sent = Some(sent);
+                    self.last_sent = Some(Instant::now());
                     return Some(diff.unwrap_or_else(|| PageDiff {
                         order: Some(Vec::new()),
                         total: page.total,
@@ -91,6 +99,7 @@ impl LiveList {
                 }
                 Some(sent) => {
                     if let Some(diff) = sent.advance(&page.rows, page.total, page.sync) {
+                        self.last_sent = Some(Instant::now());
                         return Some(diff);
                     }
                 }

@@ -15,7 +15,7 @@ pub const MAX_PAGE: usize = 500;
 pub const DEFAULT_PAGE: usize = 100;
 
 /// How to order a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Sort {
     /// `name` (the default), `namespace`, `age`, `status`, or a column id.
     pub column: String,
@@ -52,7 +52,7 @@ impl Sort {
 }
 
 /// One list request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct ListQuery {
     /// Only this namespace; `None` for all.
     pub namespace: Option<String>,
@@ -82,7 +82,7 @@ impl ListQuery {
 }
 
 /// Whether a cache holds the whole list yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum SyncState {
     /// The first list is still arriving: the rows are partial.

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::authz::Subject;
+use crate::cache::NamespaceMemo;
 use crate::detail::ObjectDetail;
 use crate::error::GatewayError;
 use crate::gateway::Gateway;
@@ -149,9 +150,13 @@ impl Gateway {
             "Pod" => {
                 let mut related = Vec::new();
                 if let Some(node) = &row.node {
-                    let nodes = self.rows_in(subject, cluster, "nodes", None).await;
-                    if let Some(found) = nodes.iter().find(|n| &n.name == node) {
-                        related.push(RelatedRef::to("node", "nodes", "Node", found));
+                    let found = self
+                        .read_rows(subject, cluster, "nodes", None, |cache, _| {
+                            cache.get(None, node)
+                        })
+                        .await;
+                    if let Ok(Some(found)) = found {
+                        related.push(RelatedRef::to("node", "nodes", "Node", &found));
                     }
                 }
                 let services = self.rows_in(subject, cluster, "services", namespace).await;
@@ -163,14 +168,23 @@ impl Gateway {
                 );
                 related
             }
+            // Off the pods cache's node index: a node's page never walks
+            // every pod of the cluster.
             "Node" => self
-                .rows_in(subject, cluster, "pods", None)
+                .read_rows(subject, cluster, "pods", None, |cache, visible| {
+                    let Some(on) = cache.on_node(&row.name) else {
+                        return Vec::new();
+                    };
+                    let mut allowed = NamespaceMemo::default();
+                    on.rows()
+                        .iter()
+                        .filter(|p| allowed.check(p.namespace.as_deref(), visible))
+                        .take(RELATED_CAP)
+                        .map(|p| RelatedRef::to("pod", "pods", "Pod", p))
+                        .collect()
+                })
                 .await
-                .iter()
-                .filter(|p| p.node.as_deref() == Some(row.name.as_str()))
-                .take(RELATED_CAP)
-                .map(|p| RelatedRef::to("pod", "pods", "Pod", p))
-                .collect(),
+                .unwrap_or_default(),
             _ => Vec::new(),
         }
     }

@@ -26,6 +26,7 @@ use crate::kind::KindInfo;
 use crate::query::SyncState;
 use crate::row::Row;
 use crate::rows;
+use crate::shared_pages::SharedPages;
 
 /// A shared watch and its cache.
 pub struct KindWatch {
@@ -37,6 +38,8 @@ pub struct KindWatch {
     last_used: Mutex<Instant>,
     relists: AtomicU64,
     task: Mutex<Option<JoinHandle<()>>>,
+    /// Pages of the current generation, shared by everyone who asks the same.
+    pages: SharedPages,
 }
 
 impl std::fmt::Debug for KindWatch {
@@ -60,6 +63,7 @@ impl KindWatch {
             last_used: Mutex::new(Instant::now()),
             relists: AtomicU64::new(0),
             task: Mutex::new(None),
+            pages: SharedPages::default(),
         });
         let task = tokio::spawn(run(client, Arc::downgrade(&watch)));
         *watch.task.lock().expect("task lock") = Some(task);
@@ -83,6 +87,11 @@ impl KindWatch {
         f(&self.cache.read().expect("cache lock"))
     }
 
+    /// The pages of the cache's current generation (see [`SharedPages`]).
+    pub fn pages(&self) -> &SharedPages {
+        &self.pages
+    }
+
     /// Whether the first list has arrived, and the last error if retrying.
     pub fn sync_state(&self) -> SyncState {
         self.sync.lock().expect("sync lock").clone()
@@ -93,12 +102,15 @@ impl KindWatch {
         self.changed.subscribe()
     }
 
-    /// Waits until the cache holds the whole list, or `limit` passes.
+    /// Waits while the first list is still arriving, at most `limit`. A
+    /// watch that is retrying is not waited for: its rows are as last seen
+    /// and the page says so, where waiting would hold every page of a busy
+    /// cluster for `limit` each time its watch drops.
     pub async fn synced(&self, limit: Duration) -> bool {
         let mut changes = self.subscribe();
         let wait = async {
             loop {
-                if self.sync_state() == SyncState::Synced {
+                if self.sync_state() != SyncState::Syncing {
                     return;
                 }
                 if changes.changed().await.is_err() {

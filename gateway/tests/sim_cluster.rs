@@ -275,3 +275,76 @@ async fn a_cluster_that_goes_away_is_reported_and_recovers_on_return() {
     );
     sim.shutdown().await;
 }
+
+/// The names a detail page relates to its object as `relation`.
+async fn related(
+    gateway: &Gateway,
+    kind: &str,
+    ns: Option<&str>,
+    name: &str,
+    relation: &str,
+) -> BTreeSet<String> {
+    let detail = gateway
+        .detail(&alice(), "sim", kind, ns, name)
+        .await
+        .unwrap();
+    detail
+        .related
+        .into_iter()
+        .filter(|r| r.relation == relation)
+        .map(|r| format!("{}/{}", r.namespace.unwrap_or_default(), r.name))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nodes_page_lists_the_pods_it_runs_and_a_pods_page_names_its_node() {
+    let sim = start_sim(None).await;
+    let kube = client(&sim).await;
+    let gateway = Gateway::start(vec![spec(&sim)], GatewayOptions::default());
+    connected(&gateway).await;
+    converges(&gateway, &kube, "demo").await;
+    let all: Api<Pod> = Api::all(kube.clone());
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let pods = all.list(&ListParams::default()).await.unwrap().items;
+        let placed = pods
+            .iter()
+            .find(|p| {
+                p.metadata.namespace.as_deref() == Some("demo")
+                    && p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some()
+            })
+            .expect("a demo pod is scheduled once the lists converged");
+        let node = placed.spec.as_ref().unwrap().node_name.clone().unwrap();
+        let on_node: BTreeSet<String> = pods
+            .iter()
+            .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_ref()) == Some(&node))
+            .map(|p| {
+                format!(
+                    "{}/{}",
+                    p.metadata.namespace.clone().unwrap_or_default(),
+                    p.metadata.name.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        let shown = related(&gateway, "nodes", None, &node, "pod").await;
+        let pod_name = placed.metadata.name.clone().unwrap();
+        let its_node = related(&gateway, "pods", Some("demo"), &pod_name, "node").await;
+        if shown == on_node && its_node == BTreeSet::from([format!("/{node}")]) {
+            assert!(
+                shown.len() > 1,
+                "the node runs its system pods and {pod_name}"
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "node {node}: page {shown:?} != cluster {on_node:?}; pod {pod_name}'s node: {its_node:?}"
+        );
+        let cluster = gateway.cluster(&alice(), "sim").unwrap();
+        let watch = cluster
+            .running_watch(&gateway::kind::KindKey::core("pods"))
+            .unwrap();
+        let _ = tokio::time::timeout(Duration::from_secs(1), watch.subscribe().changed()).await;
+    }
+    sim.shutdown().await;
+}

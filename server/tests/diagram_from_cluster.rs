@@ -45,6 +45,30 @@ fn topology_of_a_live_cluster_shows_master_and_workers() {
     assert!(svg.starts_with("<svg") && svg.contains("worker-2"));
 }
 
+/// More nodes than are drawn one by one: the workers are grouped by the
+/// zones the embedded cluster's nodes carry, as a cloud cluster's would be.
+#[test]
+fn a_larger_cluster_is_grouped_by_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let _sim = SimProcess::start(&kubeconfig, &["--nodes", "6"]);
+    let kc = kubeconfig.to_str().unwrap();
+    let puml = ok(&diagram(&[
+        "topology",
+        "--kubeconfig",
+        kc,
+        "--max-detailed-nodes",
+        "3",
+    ]));
+    for zone in ["zone sim-1a", "zone sim-1b", "zone sim-1c"] {
+        assert!(puml.contains(zone), "{zone} missing:\n{puml}");
+    }
+    assert!(
+        !puml.contains("worker-4"),
+        "workers are grouped, not drawn one by one"
+    );
+}
+
 #[test]
 fn single_node_cluster_is_drawn_as_one_host() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! The live stream over a real socket: many sessions share one upstream
 //! watch per kind (the embedded cluster itself counts its open watches),
-//! changes arrive as row diffs, a foreign `Origin` is refused, and signing
-//! out ends the session's streams.
+//! changes arrive as row diffs, a foreign `Origin` is refused, signing
+//! out ends the session's streams, and a Secret's value never travels.
 
 mod common;
 
@@ -189,5 +189,62 @@ async fn signing_out_ends_the_stream() {
         next(&mut socket).await.is_none(),
         "the stream closes after it ends"
     );
+    served.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_streams_as_a_row_but_never_its_value() {
+    use k8s_openapi::api::core::v1::Secret;
+    use kube::api::{Patch, PatchParams};
+
+    let served = serve().await;
+    let cookie = sign_in(&served.app, "admin", PASSWORD).await;
+    let mut socket = served.connect(&cookie, &served.origin()).await.unwrap();
+    let message = json!({"op": "list", "id": "secrets", "cluster": "sim", "kind": "secrets",
+        "query": query("demo", "streamed-secret")});
+    socket
+        .send(Message::text(message.to_string()))
+        .await
+        .unwrap();
+    let first = next(&mut socket).await.unwrap();
+    assert_eq!(first["diff"]["total"], 0, "{first}");
+
+    let (value, encoded) = ("streamed-hunter2-value", "c3RyZWFtZWQtaHVudGVyMi12YWx1ZQ");
+    let secrets = Api::<Secret>::namespaced(served.kube.clone(), "demo");
+    let secret: Secret = serde_json::from_value(json!({
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "streamed-secret", "namespace": "demo"},
+        "stringData": {"password": value}
+    }))
+    .unwrap();
+    secrets
+        .create(&PostParams::default(), &secret)
+        .await
+        .unwrap();
+    let mut messages = vec![next(&mut socket).await.unwrap()];
+    // A changed value arrives as a modified row: still no value in it.
+    let patch = json!({"stringData": {"password": format!("{value}-2"), "token": value}});
+    secrets
+        .patch(
+            "streamed-secret",
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+        .unwrap();
+    messages.push(next(&mut socket).await.unwrap());
+    let text: String = messages.iter().map(Value::to_string).collect();
+    assert!(
+        text.contains("streamed-secret"),
+        "the secret is listed: {text}"
+    );
+    assert!(
+        messages[1].to_string().contains("streamed-secret"),
+        "the changed secret arrives as a modified row: {}",
+        messages[1]
+    );
+    for leaked in [value, encoded, "c3RyZWFtZWQtaHVudGVyMi12YWx1ZS0y"] {
+        assert!(!text.contains(leaked), "the stream leaks {leaked}: {text}");
+    }
     served.sim.shutdown().await;
 }

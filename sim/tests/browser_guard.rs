@@ -11,7 +11,23 @@ use sim::{Sim, SimConfig, SimError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Sends one raw HTTP/1.1 request; returns the status code and JSON body.
+/// Panics, naming the request line, if the answer takes over
+/// [`common::TIMEOUT`].
 async fn raw(addr: std::net::SocketAddr, head: &str, body: &str) -> (u16, Value) {
+    let request_line = head.lines().next().unwrap_or(head);
+    let what = format!("an answer to {request_line}");
+    let answer = common::within(&what, common::TIMEOUT, exchange(addr, head, body)).await;
+    let code = answer[9..12].parse().unwrap();
+    let json = answer
+        .split_once("\r\n\r\n")
+        .and_then(|(_, b)| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
+    (code, json)
+}
+
+/// Writes the request, reads the whole answer (the server closes the
+/// connection after it).
+async fn exchange(addr: std::net::SocketAddr, head: &str, body: &str) -> String {
     let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
     let request = format!(
         "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -20,12 +36,7 @@ async fn raw(addr: std::net::SocketAddr, head: &str, body: &str) -> (u16, Value)
     conn.write_all(request.as_bytes()).await.unwrap();
     let mut answer = String::new();
     conn.read_to_string(&mut answer).await.unwrap();
-    let code = answer[9..12].parse().unwrap();
-    let json = answer
-        .split_once("\r\n\r\n")
-        .and_then(|(_, b)| serde_json::from_str(b).ok())
-        .unwrap_or(Value::Null);
-    (code, json)
+    answer
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,11 +138,12 @@ async fn form_and_cross_site_writes_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listening_beyond_loopback_needs_the_unsafe_flag() {
+    let _limit = common::TestLimit::arm(common::TEST_LIMIT);
     let refused = Sim::start(SimConfig {
         listen: "0.0.0.0:0".parse().unwrap(),
         ..SimConfig::default()
-    })
-    .await;
+    });
+    let refused = common::within("0.0.0.0 to be refused", common::TIMEOUT, refused).await;
     let Err(err @ SimError::UnsafeListen { .. }) = refused else {
         panic!("0.0.0.0 was accepted without the unsafe flag");
     };

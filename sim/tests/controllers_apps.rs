@@ -57,7 +57,10 @@ async fn record_pods(
             }
         }
     });
-    ready_rx.await.expect("the watch starts");
+    let listed = format!("the watch of pods {selector} to list");
+    common::within(&listed, common::TIMEOUT, ready_rx)
+        .await
+        .expect("the watch starts");
     (seen, task)
 }
 
@@ -219,7 +222,7 @@ async fn a_stateful_set_creates_ordinals_in_order_with_claims() {
     .await;
     let pvcs = sim.kubectl_ok(&["get", "pvc", "-o", "name"]).await;
     assert_eq!(pvcs.lines().count(), 3, "{pvcs}");
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -345,5 +348,5 @@ metadata:
         2,
         "{history}"
     );
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }

@@ -86,7 +86,7 @@ async fn a_job_with_completions_and_parallelism_completes() {
         "{describe}"
     );
     assert!(describe.contains("Created pod: pi-"), "{describe}");
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,7 +127,7 @@ async fn failing_pods_hit_the_backoff_limit() {
     );
     let describe = sim.kubectl_ok(&["describe", "job", "failing"]).await;
     assert!(describe.contains("BackoffLimitExceeded"), "{describe}");
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -170,7 +170,7 @@ async fn finished_jobs_go_after_their_ttl_and_suspended_jobs_wait() {
         "--timeout=60s",
     ])
     .await;
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -259,5 +259,5 @@ spec:
     let after =
         sim.kubectl_json(&["get", "cronjob", "report"]).await["status"]["lastScheduleTime"].clone();
     assert_eq!(before, after, "a suspended CronJob starts nothing");
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }

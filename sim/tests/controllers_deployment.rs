@@ -182,7 +182,7 @@ async fn deployment_creates_replica_set_and_pods_and_scales() {
     assert_eq!(replica_sets(&sim).await[0].1, 2);
     let rs_events = sim.kubectl_ok(&["describe", "rs", rs_name]).await;
     assert!(rs_events.contains("Deleted pod: web-"), "{rs_events}");
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -349,7 +349,7 @@ async fn set_image_rolls_out_within_max_unavailable_and_undo_restart_work() {
             .iter()
             .all(|p| p["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"].is_string())
     );
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -383,7 +383,7 @@ async fn revision_history_limit_and_recreate() {
     .await;
     assert_eq!(rss[0].2, "3");
     assert_eq!((rss[1].1, rss[1].2.as_str()), (2, "4"));
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -442,5 +442,5 @@ async fn deleting_a_deployment_with_each_propagation() {
             );
         }
     }
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }

@@ -191,7 +191,7 @@ async fn endpoints_and_slices_follow_pod_readiness() {
     let k = sim.kubectl_json(&["get", "endpoints", "kubernetes"]).await;
     assert_eq!(k["subsets"][0]["addresses"][0]["ip"], "172.18.1.2");
     assert_eq!(k["subsets"][0]["ports"][0]["port"], 6443);
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -262,7 +262,7 @@ async fn the_seed_runs_the_demo_and_system_workloads() {
         pvcs.trim(),
         "persistentvolumeclaim/data-db-0\npersistentvolumeclaim/data-db-1"
     );
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -307,5 +307,5 @@ async fn single_node_mode_has_the_same_demo() {
         ])
         .await;
     assert_eq!(nodes, "control-plane control-plane control-plane");
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }

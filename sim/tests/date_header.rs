@@ -24,5 +24,5 @@ async fn responses_carry_the_simulated_clock_as_date() {
         before <= date && date <= after,
         "Date {date} within the simulated clock's {before} ..= {after}"
     );
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }

@@ -190,7 +190,7 @@ async fn kubectl_drain_evicts_and_waits_for_a_blocking_budget() {
         .spawn()
         .unwrap();
     let mut errors = BufReader::new(drain.stderr.take().unwrap()).lines();
-    let retry = tokio::time::timeout(common::TIMEOUT, async {
+    let retry = common::within("kubectl drain to meet the budget", common::TIMEOUT, async {
         let mut seen = Vec::new();
         while let Some(line) = errors.next_line().await.unwrap() {
             if line.contains(VIOLATES) {
@@ -200,8 +200,7 @@ async fn kubectl_drain_evicts_and_waits_for_a_blocking_budget() {
         }
         panic!("drain ended without meeting the budget: {seen:#?}");
     })
-    .await
-    .expect("drain retries on the budget");
+    .await;
     assert!(retry.contains("(will retry after 5s)"), "{retry}");
     pdbs.patch(
         "web",
@@ -210,10 +209,13 @@ async fn kubectl_drain_evicts_and_waits_for_a_blocking_budget() {
     )
     .await
     .unwrap();
-    let out = tokio::time::timeout(common::TIMEOUT, drain.wait_with_output())
-        .await
-        .expect("drain finishes")
-        .unwrap();
+    let out = common::within(
+        "kubectl drain to finish",
+        common::TIMEOUT,
+        drain.wait_with_output(),
+    )
+    .await
+    .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("node/worker-1 drained"), "{stdout}");

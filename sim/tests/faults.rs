@@ -275,7 +275,13 @@ async fn compaction_and_dropped_watches_make_clients_relist_or_resume() {
         })
         .applied_objects();
     let task = tokio::spawn(stream.for_each(|_| async {}));
-    reader.wait_until_ready().await.unwrap();
+    within(
+        "the reflector's first list",
+        TIMEOUT,
+        reader.wait_until_ready(),
+    )
+    .await
+    .unwrap();
     api.create(&PostParams::default(), &cm("before"))
         .await
         .unwrap();
@@ -318,7 +324,7 @@ async fn compaction_and_dropped_watches_make_clients_relist_or_resume() {
     let relists_before = inits.load(Ordering::SeqCst);
     let (code, _) = sim_api(&client, "POST", "/sim/v1/watches/drop").await;
     assert_eq!(code, 200);
-    assert!(ends(raw).await, "the dropped stream ends");
+    ends("the dropped stream", raw).await;
     api.create(&PostParams::default(), &cm("after-drop"))
         .await
         .unwrap();
@@ -349,9 +355,8 @@ async fn compaction_and_dropped_watches_make_clients_relist_or_resume() {
     api.create(&PostParams::default(), &cm("during-stall"))
         .await
         .unwrap();
-    let event = tokio::time::timeout(TIMEOUT, raw.try_next())
+    let event = within("the stalled watch to deliver", TIMEOUT, raw.try_next())
         .await
-        .unwrap()
         .unwrap()
         .unwrap();
     assert!(

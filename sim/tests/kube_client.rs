@@ -182,7 +182,13 @@ async fn a_reflector_converges_after_churn_and_after_forced_compaction() {
         })
         .applied_objects();
     let task = tokio::spawn(stream.for_each(|_| async {}));
-    reader.wait_until_ready().await.unwrap();
+    common::within(
+        "the reflector's first list",
+        common::TIMEOUT,
+        reader.wait_until_ready(),
+    )
+    .await
+    .unwrap();
     for i in 0..60 {
         let name = format!("c{}", i % 20);
         match i % 3 {
@@ -225,17 +231,33 @@ async fn a_reflector_converges_after_churn_and_after_forced_compaction() {
     task.abort();
 }
 
+/// The watcher's next event; `what` names it in the message if it does
+/// not come within `limit`.
+async fn next<S>(events: &mut S, what: &str, limit: Duration) -> Option<watcher::Event<ConfigMap>>
+where
+    S: futures::Stream<Item = watcher::Result<watcher::Event<ConfigMap>>> + Unpin,
+{
+    common::within(what, limit, events.try_next())
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selector_filtered_watches_see_objects_enter_and_leave() {
     let sim = common::start().await;
     let api: Api<ConfigMap> = Api::namespaced(sim.client().await, "demo");
     let mut events = watcher(api.clone(), watcher::Config::default().labels("app=web")).boxed();
     assert!(matches!(
-        events.try_next().await.unwrap(),
+        next(&mut events, "the app=web watcher's Init", common::TIMEOUT).await,
         Some(watcher::Event::Init)
     ));
     assert!(matches!(
-        events.try_next().await.unwrap(),
+        next(
+            &mut events,
+            "the app=web watcher's InitDone",
+            common::TIMEOUT
+        )
+        .await,
         Some(watcher::Event::InitDone)
     ));
     api.create(&PostParams::default(), &cm("x", "db"))
@@ -255,18 +277,12 @@ async fn selector_filtered_watches_see_objects_enter_and_leave() {
     )
     .await
     .unwrap();
-    let entered = tokio::time::timeout(Duration::from_secs(5), events.try_next())
-        .await
-        .unwrap()
-        .unwrap();
+    let entered = next(&mut events, "x to enter app=web", Duration::from_secs(5)).await;
     assert!(
         matches!(entered, Some(watcher::Event::Apply(ref c)) if c.metadata.name.as_deref() == Some("x")),
         "{entered:?}"
     );
-    let left = tokio::time::timeout(Duration::from_secs(5), events.try_next())
-        .await
-        .unwrap()
-        .unwrap();
+    let left = next(&mut events, "x to leave app=web", Duration::from_secs(5)).await;
     assert!(
         matches!(left, Some(watcher::Event::Delete(ref c)) if c.metadata.name.as_deref() == Some("x")),
         "{left:?}"
@@ -280,16 +296,26 @@ async fn selector_filtered_watches_see_objects_enter_and_leave() {
     )
     .boxed();
     assert!(matches!(
-        streaming.try_next().await.unwrap(),
+        next(&mut streaming, "the streaming list's Init", common::TIMEOUT).await,
         Some(watcher::Event::Init)
     ));
-    let first = streaming.try_next().await.unwrap();
+    let first = next(
+        &mut streaming,
+        "the streaming list's first object",
+        common::TIMEOUT,
+    )
+    .await;
     assert!(
         matches!(first, Some(watcher::Event::InitApply(ref c)) if c.metadata.name.as_deref() == Some("x")),
         "{first:?}"
     );
     assert!(matches!(
-        streaming.try_next().await.unwrap(),
+        next(
+            &mut streaming,
+            "the streaming list's InitDone",
+            common::TIMEOUT
+        )
+        .await,
         Some(watcher::Event::InitDone)
     ));
 }

@@ -46,18 +46,23 @@ async fn get_watch_sees_creates_updates_and_deletes_by_another_client() {
         .await;
     let mut seen = Vec::new();
     while seen.len() < 3 {
-        let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
-            .await
-            .expect("watch event in time")
-            .unwrap()
-            .expect("line");
+        let line = common::within(
+            "a line from `kubectl get configmaps -n demo -w`",
+            Duration::from_secs(10),
+            lines.next_line(),
+        )
+        .await
+        .unwrap()
+        .expect("line");
         let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
         if words.first().map(String::as_str) != Some("EVENT") {
             seen.push(words[..3].join(" "));
         }
     }
     assert_eq!(seen, ["ADDED live 1", "MODIFIED live 2", "DELETED live 2"]);
-    child.kill().await.unwrap();
+    common::within("kubectl get -w to be killed", common::TIMEOUT, child.kill())
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -134,11 +139,14 @@ async fn logs_support_container_tail_follow_and_previous() {
     let mut lines = BufReader::new(follow.stdout.take().unwrap()).lines();
     let mut got = Vec::new();
     while got.len() < 3 {
-        let line = tokio::time::timeout(Duration::from_secs(5), lines.next_line())
-            .await
-            .expect("followed line")
-            .unwrap()
-            .unwrap();
+        let line = common::within(
+            "a line from `kubectl logs -f`",
+            Duration::from_secs(5),
+            lines.next_line(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         got.push(line);
     }
     let numbers: Vec<i64> = got
@@ -149,7 +157,13 @@ async fn logs_support_container_tail_follow_and_previous() {
         numbers.windows(2).all(|w| w[1] == w[0] + 1),
         "new lines keep coming in order: {got:?}"
     );
-    follow.kill().await.unwrap();
+    common::within(
+        "kubectl logs -f to be killed",
+        common::TIMEOUT,
+        follow.kill(),
+    )
+    .await
+    .unwrap();
 }
 
 async fn raw_post(sim: &common::TestSim, file: String) -> String {

@@ -146,11 +146,10 @@ async fn edit_patch_label_annotate_and_scale() {
     );
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let out = sim
-        .kubectl_cmd(&["edit", "deployment/web", "-n", "default"])
-        .env("EDITOR", &editor)
-        .output()
-        .await
-        .unwrap();
+        .kubectl_with(&["edit", "deployment/web", "-n", "default"], |cmd| {
+            cmd.env("EDITOR", &editor);
+        })
+        .await;
     assert!(
         out.status.success(),
         "{}",
@@ -471,7 +470,13 @@ async fn a_custom_finalizer_holds_deletion_until_removed() {
         r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
     ])
     .await;
-    let waited = waiting.await.unwrap();
+    let waited = common::within(
+        "`kubectl wait --for=delete cm/held` to exit",
+        common::KUBECTL_TIMEOUT,
+        waiting,
+    )
+    .await
+    .unwrap();
     assert!(
         waited.status.success(),
         "{}",

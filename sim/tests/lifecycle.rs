@@ -24,7 +24,7 @@ async fn init_containers_run_one_at_a_time_then_the_pod_is_ready() {
     let sim = common::start().await;
     let client = sim.client().await;
     let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
-    let recording = record_pod(&pods, "myapp-pod", |p| {
+    let recording = record_pod(&pods, "myapp-pod", "myapp-pod to be Ready", |p| {
         condition(p, "Ready").as_deref() == Some("True")
     })
     .await;
@@ -181,7 +181,7 @@ async fn crash_loops_back_off_and_bad_images_back_off() {
     let sim = common::start().await;
     let client = sim.client().await;
     let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
-    let crasher = record_pod(&pods, "crasher", |p| {
+    let crasher = record_pod(&pods, "crasher", "crasher to back off twice", |p| {
         let restarts = p
             .status
             .as_ref()
@@ -190,7 +190,7 @@ async fn crash_loops_back_off_and_bad_images_back_off() {
         restarts >= 2 && status_column(p) == "CrashLoopBackOff"
     })
     .await;
-    let badimage = record_pod(&pods, "badimage", |p| {
+    let badimage = record_pod(&pods, "badimage", "badimage to back off", |p| {
         status_column(p) == "ImagePullBackOff"
     })
     .await;
@@ -242,7 +242,10 @@ async fn kubectl_delete_waits_for_graceful_termination() {
         condition(p, "Ready").as_deref() == Some("True")
     })
     .await;
-    let watch = record_pod(&pods, "goner", |p| p.metadata.deletion_timestamp.is_some()).await;
+    let watch = record_pod(&pods, "goner", "goner to be Terminating", |p| {
+        p.metadata.deletion_timestamp.is_some()
+    })
+    .await;
     let out = sim.kubectl_ok(&["delete", "pod", "goner"]).await;
     assert!(out.contains("pod \"goner\" deleted"), "{out}");
     let terminating = watch.await.unwrap().last().unwrap().clone();

@@ -90,7 +90,7 @@ async fn the_seeded_myapp_pod_walks_through_its_init_containers() {
         table.lines().nth(1).unwrap().contains("1/1     Running"),
         "{table}"
     );
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -134,7 +134,7 @@ async fn the_seeded_pi_job_runs_a_pod_to_completion() {
     assert_eq!(job.status.unwrap().succeeded, Some(1));
     let get = sim.kubectl_ok(&["get", "job", "pi", "-n", "demo"]).await;
     assert!(get.contains("Complete   1/1"), "{get}");
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }
 
 /// The addresses of the `web` Endpoints: (ready IPs, not-ready IPs).
@@ -279,5 +279,5 @@ async fn a_stopped_worker_loses_its_pods_and_web_recovers_on_the_others() {
         (ready == want && unready.is_empty()).then_some(())
     })
     .await;
-    sim.handle.shutdown().await;
+    sim.shutdown().await;
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{open_watches, sim_api, wait_for_watches};
+use common::{TIMEOUT, open_watches, sim_api, wait_for_watches, within};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Api, WatchParams};
@@ -66,7 +66,9 @@ async fn a_kubectl_watch_is_counted_until_kubectl_exits() {
         ),
         "{body}"
     );
-    child.kill().await.unwrap();
+    within("kubectl get -w to be killed", TIMEOUT, child.kill())
+        .await
+        .unwrap();
     wait_for_watches(&client, "deployments", 0).await;
 }
 
@@ -85,6 +87,6 @@ async fn dropped_streams_leave_the_count() {
     assert_eq!(code, 200);
     wait_for_watches(&client, "pods", 0).await;
     // The client sees its stream end.
-    while stream.next().await.is_some() {}
+    common::ends("the dropped pods watch", &mut stream).await;
     assert_eq!(sim.handle.open_watches().to_json(), json!({"watches": []}));
 }

@@ -1,8 +1,11 @@
 //! The store's Rust API, as controllers use it: writes, conflicts, paging,
 //! watch resume and expiry, selector-driven events, deletion semantics.
 
+mod common;
+
 use std::time::Duration;
 
+use common::{TEST_LIMIT, TIMEOUT, TestLimit, within};
 use serde_json::json;
 use sim::clock::Clock;
 use sim::registry::builtin::ids;
@@ -34,6 +37,7 @@ fn cm(name: &str, labels: serde_json::Value) -> serde_json::Value {
 
 #[tokio::test]
 async fn writes_bump_one_global_revision_and_conflict_on_stale_versions() {
+    let _limit = TestLimit::arm(TEST_LIMIT);
     let s = store();
     let a = s
         .create(
@@ -101,6 +105,7 @@ async fn writes_bump_one_global_revision_and_conflict_on_stale_versions() {
 
 #[tokio::test]
 async fn paged_lists_share_one_snapshot_revision() {
+    let _limit = TestLimit::arm(TEST_LIMIT);
     let s = store();
     for i in 0..7 {
         s.create(
@@ -154,6 +159,7 @@ async fn paged_lists_share_one_snapshot_revision() {
 
 #[tokio::test]
 async fn watches_resume_inside_the_window_and_expire_outside_it() {
+    let _limit = TestLimit::arm(TEST_LIMIT);
     let s = store();
     let start = s.current_rv();
     s.create(
@@ -170,7 +176,7 @@ async fn watches_resume_inside_the_window_and_expire_outside_it() {
             WatchStart::After(start),
         )
         .unwrap();
-    let batch = w.next().await.unwrap();
+    let batch = within("w's ADDED event", TIMEOUT, w.next()).await.unwrap();
     assert_eq!(batch.len(), 1);
     assert_eq!(batch[0].event_type, EventType::Added);
     assert!(
@@ -192,7 +198,8 @@ async fn watches_resume_inside_the_window_and_expire_outside_it() {
             WatchStart::After(start),
         )
         .unwrap();
-    assert!(matches!(old.next().await, Err(WatchError::Expired { .. })));
+    let answer = within("the old watch's answer", TIMEOUT, old.next()).await;
+    assert!(matches!(answer, Err(WatchError::Expired { .. })));
     let mut live = s
         .watch(
             &ids::configmaps(),
@@ -201,11 +208,13 @@ async fn watches_resume_inside_the_window_and_expire_outside_it() {
         )
         .unwrap();
     s.force_compaction();
-    assert!(matches!(live.next().await, Err(WatchError::Expired { .. })));
+    let answer = within("the compacted watch's answer", TIMEOUT, live.next()).await;
+    assert!(matches!(answer, Err(WatchError::Expired { .. })));
 }
 
 #[tokio::test]
 async fn objects_leaving_a_selector_are_deleted_for_that_watcher() {
+    let _limit = TestLimit::arm(TEST_LIMIT);
     let s = store();
     let mut w = s
         .watch(
@@ -238,7 +247,7 @@ async fn objects_leaving_a_selector_are_deleted_for_that_watcher() {
     .unwrap();
     let mut seen = Vec::new();
     while seen.len() < 2 {
-        for d in w.next().await.unwrap() {
+        for d in within("x's events", TIMEOUT, w.next()).await.unwrap() {
             seen.push((d.event_type, d.object.name().to_string()));
         }
     }
@@ -253,6 +262,7 @@ async fn objects_leaving_a_selector_are_deleted_for_that_watcher() {
 
 #[tokio::test]
 async fn finalizers_hold_deletion_until_removed() {
+    let _limit = TestLimit::arm(TEST_LIMIT);
     let s = store();
     let mut obj = cm("f", json!({}));
     obj["metadata"]["finalizers"] = json!(["example.com/hold"]);
@@ -278,6 +288,7 @@ async fn finalizers_hold_deletion_until_removed() {
 
 #[tokio::test]
 async fn garbage_collection_follows_each_propagation_policy() {
+    let _limit = TestLimit::arm(TEST_LIMIT);
     let s = store();
     sim::gc::start(&s);
     let owner = |name: &str| {

@@ -1,7 +1,7 @@
 //! One live diagram on a page: server-rendered SVG first (readable and
 //! clickable without JavaScript), then drawn again by the server whenever
 //! what it shows changes, over the tab's one live stream. Zoom, fit and
-//! pan from buttons or keys; each box that stands for an object links to
+//! pan from buttons, keys or by dragging with the mouse; each box that stands for an object links to
 //! its page; the export links download the same diagram from the API.
 
 use leptos::prelude::*;
@@ -71,6 +71,8 @@ fn DiagramCanvas(view: DiagramView, cluster: String, query: DiagramQuery) -> imp
     // `ZOOM_LEVELS`.
     let zoom = RwSignal::new(None::<usize>);
     follow_changes(cluster.clone(), query.clone(), svg, problem);
+    let canvas = NodeRef::<leptos::html::Div>::new();
+    let pan = DragPan::new(canvas);
     let step = move |up: bool| {
         zoom.update(|z| {
             let now = z.unwrap_or(NATURAL);
@@ -121,6 +123,16 @@ fn DiagramCanvas(view: DiagramView, cluster: String, query: DiagramQuery) -> imp
             role="region"
             aria-label=tr(Key::DiagramRegion)
             on:keydown=on_key
+            node_ref=canvas
+            class:dragging=move || pan.dragging()
+            on:pointerdown=move |ev| pan.down(&ev)
+            on:pointermove=move |ev| pan.moved(&ev)
+            on:pointerup=move |_| pan.up()
+            on:pointercancel=move |_| pan.up()
+            on:click=move |ev| pan.click(&ev)
+            // A box is a link, and a link dragged is the browser's own
+            // drag-and-drop, which would swallow the pan.
+            on:dragstart=move |ev| ev.prevent_default()
             data-testid="diagram-canvas"
         >
             <div
@@ -133,6 +145,90 @@ fn DiagramCanvas(view: DiagramView, cluster: String, query: DiagramQuery) -> imp
             ></div>
         </div>
         <p class="hint">{tr(Key::DiagramKeys)}</p>
+    }
+}
+
+/// Panning by dragging the canvas with the mouse: the canvas scrolls, so
+/// this only moves its scroll position. A press that moves a few pixels
+/// is a drag, and the click that ends it does not open the box under it.
+#[derive(Clone, Copy)]
+struct DragPan {
+    canvas: NodeRef<leptos::html::Div>,
+    /// Where the press began and the scroll position then.
+    start: StoredValue<Option<(i32, i32, i32, i32)>>,
+    /// Moved far enough to be a drag (until the click after it).
+    dragged: RwSignal<bool>,
+}
+
+/// Pixels a press may move and still be a click.
+const DRAG_SLOP: i32 = 4;
+
+impl DragPan {
+    fn new(canvas: NodeRef<leptos::html::Div>) -> Self {
+        Self {
+            canvas,
+            start: StoredValue::new(None),
+            dragged: RwSignal::new(false),
+        }
+    }
+
+    fn dragging(self) -> bool {
+        self.dragged.get()
+    }
+
+    fn down(self, ev: &leptos::ev::PointerEvent) {
+        let Some(el) = self.canvas.get_untracked() else {
+            return;
+        };
+        // Touch and pens scroll the canvas natively; the mouse needs help.
+        if ev.button() != 0 || ev.pointer_type() != "mouse" {
+            return;
+        }
+        self.start.set_value(Some((
+            ev.client_x(),
+            ev.client_y(),
+            el.scroll_left(),
+            el.scroll_top(),
+        )));
+        self.dragged.set(false);
+    }
+
+    fn moved(self, ev: &leptos::ev::PointerEvent) {
+        let (Some((x, y, left, top)), Some(el)) =
+            (self.start.get_value(), self.canvas.get_untracked())
+        else {
+            return;
+        };
+        // Released outside the canvas: the drag ended there.
+        if ev.buttons() & 1 == 0 {
+            self.up();
+            return;
+        }
+        let (dx, dy) = (ev.client_x() - x, ev.client_y() - y);
+        if !self.dragged.get_untracked() && dx.abs() + dy.abs() <= DRAG_SLOP {
+            return;
+        }
+        if !self.dragged.get_untracked() {
+            self.dragged.set(true);
+            // From here the canvas gets every move, even over a link or
+            // outside it; captured only now, so a plain click still
+            // reaches the box it was made on.
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+        el.set_scroll_left(left - dx);
+        el.set_scroll_top(top - dy);
+    }
+
+    fn up(self) {
+        self.start.set_value(None);
+    }
+
+    /// The click that ends a drag is the drag's, not a link's.
+    fn click(self, ev: &leptos::ev::MouseEvent) {
+        if self.dragged.get_untracked() {
+            ev.prevent_default();
+            self.dragged.set(false);
+        }
     }
 }
 

@@ -109,7 +109,7 @@ pub fn text(key: Key) -> &'static str {
         Key::DiagramExport => "Export",
         Key::DiagramOpenPlantUml => "Open in the PlantUML server",
         Key::DiagramKeys => {
-            "Keys: + and − zoom, 0 fits, arrow keys pan; Tab moves through the boxes, Enter opens one."
+            "Keys: + and − zoom, 0 fits, arrow keys or dragging with the mouse pan; Tab moves through the boxes, Enter opens one."
         }
         Key::CountAgo => "{count} ({age} ago)",
         Key::DiagramRegion => "Diagram",

@@ -101,7 +101,7 @@ pub fn text(key: Key) -> &'static str {
         Key::DiagramExport => "导出",
         Key::DiagramOpenPlantUml => "在 PlantUML 服务器中打开",
         Key::DiagramKeys => {
-            "快捷键：+ 和 − 缩放，0 适合宽度，方向键平移；Tab 在方框间移动，Enter 打开。"
+            "快捷键：+ 和 − 缩放，0 适合宽度，方向键或鼠标拖动平移；Tab 在方框间移动，Enter 打开。"
         }
         Key::CountAgo => "{count}（{age}前）",
         Key::DiagramRegion => "图",

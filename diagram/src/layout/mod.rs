@@ -368,9 +368,31 @@ fn size_boundary<'a>(item: &'a Item, b: &'a Boundary) -> Block<'a> {
 
 type Arranged = (i32, i32, Vec<(i32, i32)>, Vec<Row>);
 
+/// One row of blocks as [`arrange`] lays it: its members, its width and,
+/// for slotted rows, each member's x within the row (else they follow one
+/// another `HGAP` apart).
+struct Line {
+    members: Vec<usize>,
+    width: i32,
+    xs: Option<Vec<i32>>,
+    /// At least this tall (a slotted row whose cells are all empty).
+    min_height: i32,
+}
+
+impl Line {
+    fn flowing(members: Vec<usize>, width: i32) -> Self {
+        Self {
+            members,
+            width,
+            xs: None,
+            min_height: 0,
+        }
+    }
+}
+
 /// Places blocks in rows: one group of rows per rank, wrapped at `max_width`
-/// (or, for the rank that takes `slots`, every `columns` items), each row
-/// centred. Returns the inner size, each block's offset, and the rows.
+/// (or, for the rank that takes `slots`, in cells `columns` to a row), each
+/// row centred. Returns the inner size, each block's offset, and the rows.
 fn arrange(blocks: &[Block], max_width: i32, slots: Option<Slots>) -> Arranged {
     let mut ranks: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, b) in blocks.iter().enumerate() {
@@ -384,26 +406,38 @@ fn arrange(blocks: &[Block], max_width: i32, slots: Option<Slots>) -> Arranged {
         .sum();
     let landscape = (isqrt(area) * 8 / 5) as i32;
     let limit = max_width.max(widest).max(landscape);
-    let mut rows: Vec<(Vec<usize>, i32)> = Vec::new();
+    let mut rows: Vec<Line> = Vec::new();
     for (&rank, members) in &ranks {
         match slots.filter(|s| s.rank == rank) {
             Some(slots) => rows.extend(slot_rows(blocks, members, slots)),
             None => rows.extend(wrapped_rows(blocks, members, limit)),
         }
     }
-    let inner_w = rows.iter().map(|r| r.1).max().unwrap_or(0);
+    let inner_w = rows.iter().map(|r| r.width).max().unwrap_or(0);
     let mut offsets = vec![(0, 0); blocks.len()];
     let mut out_rows = Vec::new();
     let mut y = 0;
-    for (members, row_w) in rows {
-        let height = members.iter().map(|&i| blocks[i].h).max().unwrap_or(0);
-        let mut x = (inner_w - row_w) / 2;
-        for &i in &members {
-            offsets[i] = (x, y);
-            x += blocks[i].w + HGAP;
+    for line in rows {
+        let height = line
+            .members
+            .iter()
+            .map(|&i| blocks[i].h)
+            .max()
+            .unwrap_or(0)
+            .max(line.min_height);
+        let left = (inner_w - line.width) / 2;
+        let mut x = left;
+        for (n, &i) in line.members.iter().enumerate() {
+            match &line.xs {
+                Some(xs) => offsets[i] = (left + xs[n], y),
+                None => {
+                    offsets[i] = (x, y);
+                    x += blocks[i].w + HGAP;
+                }
+            }
         }
         out_rows.push(Row {
-            members,
+            members: line.members,
             top: y,
             height,
         });
@@ -413,8 +447,8 @@ fn arrange(blocks: &[Block], max_width: i32, slots: Option<Slots>) -> Arranged {
     (inner_w, inner_h, offsets, out_rows)
 }
 
-/// Members in rows no wider than `limit`, with each row's width.
-fn wrapped_rows(blocks: &[Block], members: &[usize], limit: i32) -> Vec<(Vec<usize>, i32)> {
+/// Members in rows no wider than `limit`.
+fn wrapped_rows(blocks: &[Block], members: &[usize], limit: i32) -> Vec<Line> {
     let mut rows = Vec::new();
     let mut row: Vec<usize> = Vec::new();
     let mut row_w = 0;
@@ -425,7 +459,7 @@ fn wrapped_rows(blocks: &[Block], members: &[usize], limit: i32) -> Vec<(Vec<usi
             HGAP + blocks[i].w
         };
         if !row.is_empty() && row_w + add > limit {
-            rows.push((std::mem::take(&mut row), row_w));
+            rows.push(Line::flowing(std::mem::take(&mut row), row_w));
             row_w = blocks[i].w;
         } else {
             row_w += add;
@@ -433,23 +467,62 @@ fn wrapped_rows(blocks: &[Block], members: &[usize], limit: i32) -> Vec<(Vec<usi
         row.push(i);
     }
     if !row.is_empty() {
-        rows.push((row, row_w));
+        rows.push(Line::flowing(row, row_w));
     }
     rows
 }
 
-/// Members `columns` to a row, each row as wide as a full one, so the
-/// cells are left-aligned and in the same place however many are filled.
-fn slot_rows(blocks: &[Block], members: &[usize], slots: Slots) -> Vec<(Vec<usize>, i32)> {
+/// Members in cells `columns` to a row, each row as wide as a full one, so
+/// the cells are left-aligned and in the same place however many are
+/// filled. A member with a cell number ([`Element::slot`]) takes that cell,
+/// leaving the cells before it empty if need be; the others take the cells
+/// after the numbered ones, in order.
+fn slot_rows(blocks: &[Block], members: &[usize], slots: Slots) -> Vec<Line> {
     let columns = slots.columns.max(1) as usize;
-    let full = columns as i32 * (SLOT_W + HGAP) - HGAP;
-    members
-        .chunks(columns)
-        .map(|row| {
-            let used: i32 = row.iter().map(|&i| blocks[i].w + HGAP).sum::<i32>() - HGAP;
-            (row.to_vec(), used.max(full))
+    let cell = SLOT_W + HGAP;
+    let full = columns as i32 * cell - HGAP;
+    let numbered = |i: usize| match blocks[i].item {
+        Item::Element(e) => e.slot.map(|s| s as usize),
+        Item::Boundary(_) => None,
+    };
+    let mut next = members
+        .iter()
+        .filter_map(|&i| numbered(i))
+        .max()
+        .map_or(0, |last| last + 1);
+    let mut cells: Vec<(usize, usize)> = members
+        .iter()
+        .map(|&i| {
+            let at = numbered(i).unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            });
+            (at, i)
         })
-        .collect()
+        .collect();
+    cells.sort_unstable();
+    let tallest = members.iter().map(|&i| blocks[i].h).max().unwrap_or(0);
+    let row_count = cells.last().map_or(0, |(at, _)| at / columns + 1);
+    let mut rows: Vec<Line> = (0..row_count)
+        .map(|_| Line {
+            members: Vec::new(),
+            width: full,
+            xs: Some(Vec::new()),
+            min_height: tallest,
+        })
+        .collect();
+    for (at, i) in cells {
+        let line = &mut rows[at / columns];
+        let x = (at % columns) as i32 * cell;
+        line.width = line.width.max(x + blocks[i].w);
+        line.members.push(i);
+        if let Some(xs) = &mut line.xs {
+            xs.push(x);
+        }
+        // Only a row left empty keeps the height of a full one.
+        line.min_height = 0;
+    }
+    rows
 }
 
 /// Integer square root (layout stays free of floating point).

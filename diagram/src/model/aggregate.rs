@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::Node;
 
 use super::k8s;
+use super::pods_by_node::Tally;
 use super::{Element, Ids, Item, PodFacts, Role, Shape, State, Target, element};
 use crate::Options;
 use crate::lang::{Lang, Term};
@@ -44,53 +45,57 @@ pub fn pod_boxes<P: PodFacts>(
             })
             .collect();
     }
-    summaries(ids, scope, pods, options, rank, true)
+    summaries(ids, scope, pods, options, rank)
 }
 
-/// One box per namespace with its pod count (the smallest folded into "other"),
-/// for a group of nodes.
-pub fn namespace_boxes<P: PodFacts>(
+/// One box per namespace with its pod count (the smallest folded into
+/// "other"), for a group of nodes, from counts per namespace.
+pub fn namespace_boxes(
     ids: &mut Ids,
     scope: &str,
-    pods: &[&P],
+    per_namespace: &BTreeMap<String, Tally>,
     options: &Options,
     rank: u32,
 ) -> Vec<Item> {
-    summaries(ids, scope, pods, options, rank, false)
+    let groups = per_namespace
+        .iter()
+        .map(|(ns, tally)| ((ns.as_str(), String::new()), *tally))
+        .collect();
+    summary_items(ids, scope, groups, options, rank)
 }
 
+/// One box per (namespace, owner) of `pods`, with counts.
 fn summaries<P: PodFacts>(
     ids: &mut Ids,
     scope: &str,
     pods: &[&P],
     options: &Options,
     rank: u32,
-    by_owner: bool,
+) -> Vec<Item> {
+    let mut groups: BTreeMap<(&str, String), Tally> = BTreeMap::new();
+    for p in pods {
+        let key = (p.namespace(), k8s::owner_group(*p));
+        groups.entry(key).or_default().add(Tally::of(p.state()));
+    }
+    summary_items(ids, scope, groups.into_iter().collect(), options, rank)
+}
+
+/// Summary boxes for counted groups keyed by (namespace, owner or ""):
+/// biggest first, the smallest folded into one "other" box.
+fn summary_items(
+    ids: &mut Ids,
+    scope: &str,
+    mut ordered: Vec<((&str, String), Tally)>,
+    options: &Options,
+    rank: u32,
 ) -> Vec<Item> {
     let lang = options.lang;
-    // Keyed by the borrowed namespace: a large cluster sends 150,000 pods
-    // through here, and an allocation each would be most of the cost.
-    let mut groups: BTreeMap<(&str, String), (usize, usize)> = BTreeMap::new();
-    for p in pods {
-        let owner = if by_owner {
-            k8s::owner_group(*p)
-        } else {
-            String::new()
-        };
-        let key = (p.namespace(), owner);
-        let entry = groups.entry(key).or_default();
-        entry.0 += 1;
-        if p.state() != State::Normal {
-            entry.1 += 1;
-        }
-    }
-    let mut ordered: Vec<_> = groups.into_iter().collect();
     // Biggest groups first; ties by name, so the order is stable.
-    ordered.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+    ordered.sort_by(|a, b| b.1.pods.cmp(&a.1.pods).then_with(|| a.0.cmp(&b.0)));
     let keep = options.max_pods_per_box.saturating_sub(1).max(1);
     let mut items = Vec::new();
-    let mut other = (0usize, 0usize, 0usize);
-    for (i, ((ns, owner), (count, unhealthy))) in ordered.into_iter().enumerate() {
+    let mut other = (Tally::default(), 0usize);
+    for (i, ((ns, owner), tally)) in ordered.into_iter().enumerate() {
         if i < keep {
             let label = if owner.is_empty() {
                 format!("{}: {ns}", Term::Namespace.text(lang))
@@ -98,35 +103,33 @@ fn summaries<P: PodFacts>(
                 format!("{ns}/{owner}")
             };
             items.push(Item::Element(summary(
-                ids, scope, &label, ns, count, unhealthy, lang, rank,
+                ids, scope, &label, ns, tally, lang, rank,
             )));
         } else {
-            other.0 += count;
-            other.1 += unhealthy;
-            other.2 += 1;
+            other.0.add(tally);
+            other.1 += 1;
         }
     }
-    if other.0 > 0 {
-        let label = format!("+{} {}", other.2, Term::OtherNamespaces.text(lang));
+    if other.0.pods > 0 {
+        let label = format!("+{} {}", other.1, Term::OtherNamespaces.text(lang));
         items.push(Item::Element(summary(
-            ids, scope, &label, "", other.0, other.1, lang, rank,
+            ids, scope, &label, "", other.0, lang, rank,
         )));
     }
     items
 }
 
-#[allow(clippy::too_many_arguments)]
 fn summary(
     ids: &mut Ids,
     scope: &str,
     label: &str,
     ns: &str,
-    count: usize,
-    unhealthy: usize,
+    tally: Tally,
     lang: Lang,
     rank: u32,
 ) -> Element {
-    let state = if unhealthy == 0 {
+    let count = tally.pods;
+    let state = if tally.unhealthy == 0 {
         State::Normal
     } else {
         State::Pending

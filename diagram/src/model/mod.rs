@@ -12,15 +12,19 @@ mod k8s;
 mod ownership;
 mod pod;
 mod pod_facts;
+mod pods_by_node;
 mod service;
+mod slot_memory;
 mod topology;
 
 pub use ids::Ids;
 pub(crate) use ownership::ownership;
 pub(crate) use pod::pod;
 pub use pod_facts::PodFacts;
+pub use pods_by_node::{PodSlice, PodsByNode, Tally, slot_order};
 pub(crate) use service::service_map;
-pub(crate) use topology::{topology, topology_of};
+pub use slot_memory::SlotMemory;
+pub(crate) use topology::{topology, topology_by_node, topology_of};
 
 use crate::Lang;
 
@@ -223,6 +227,10 @@ pub struct Element {
     pub rank: u32,
     /// The Kubernetes object the box stands for, so a page can link it.
     pub target: Option<Target>,
+    /// The cell it takes in a slotted frame ([`Slots`]), counted left to
+    /// right and row by row; `None` takes the next cell in order. Set by
+    /// [`SlotMemory`] so a live drawing's boxes stay where they were.
+    pub slot: Option<u32>,
 }
 
 /// The Kubernetes object an element or boundary stands for (a node, a pod,
@@ -395,6 +403,7 @@ pub(crate) fn element(
         description: None,
         rank,
         target: None,
+        slot: None,
     }
 }
 

@@ -3,11 +3,12 @@
 //! their components and pods; each worker points at the master its kubelet
 //! reports to. Large clusters are grouped by pool and zone.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Node;
 
 use super::aggregate::{group_nodes, group_worker_box, namespace_boxes, pod_boxes};
+use super::pods_by_node::{PodSlice, PodsByNode, Tally};
 use super::{
     Boundary, BoundaryKind, Diagram, DiagramKind, Direction, Element, Ids, Item, PodFacts, Role,
     Shape, Slots, State, Target, boundary, element, k8s, relation,
@@ -27,31 +28,26 @@ pub fn topology_of<P: PodFacts>(
     pods: &[P],
     options: &Options,
 ) -> Result<Diagram, Error> {
+    topology_by_node(nodes, &PodSlice::new(pods), options)
+}
+
+/// Builds the topology diagram of `nodes` and of pods already indexed by
+/// node: a grouped node is read as counts, so the cost follows what is
+/// drawn rather than how many pods the cluster runs.
+pub fn topology_by_node<I: PodsByNode>(
+    nodes: &[Node],
+    pods: &I,
+    options: &Options,
+) -> Result<Diagram, Error> {
     if nodes.is_empty() {
         return Err(Error::Empty("Node objects"));
     }
     let lang = options.lang;
     let mut ids = Ids::default();
-    let pod_count = pods.len();
+    let pod_count = pods.total();
     let mut nodes: Vec<&Node> = nodes.iter().collect();
     nodes.sort_by(|a, b| k8s::name(&a.metadata).cmp(k8s::name(&b.metadata)));
-
-    let mut pods_by_node: HashMap<&str, Vec<&P>> = HashMap::new();
-    for pod in pods {
-        if let Some(node) = pod.node_name() {
-            pods_by_node.entry(node).or_default().push(pod);
-        }
-    }
-    // Oldest first: a pod that starts takes the next slot of its host and
-    // no other box moves; when one ends, only the younger pods of that host
-    // move up a slot.
-    for pods in pods_by_node.values_mut() {
-        pods.sort_by(|a, b| pod_order(a).cmp(&pod_order(b)));
-    }
-    let ctx = NodeContext {
-        pods_by_node: &pods_by_node,
-        options,
-    };
+    let ctx = NodeContext { pods, options };
 
     let (control_plane, workers): (Vec<&Node>, Vec<&Node>) =
         nodes.iter().partition(|n| k8s::is_control_plane(n));
@@ -153,16 +149,14 @@ pub fn topology_of<P: PodFacts>(
     })
 }
 
-struct NodeContext<'a, P> {
-    pods_by_node: &'a HashMap<&'a str, Vec<&'a P>>,
+struct NodeContext<'a, I> {
+    pods: &'a I,
     options: &'a Options,
 }
 
-impl<P: PodFacts> NodeContext<'_, P> {
-    fn pods(&self, node: &Node) -> &[&P] {
-        self.pods_by_node
-            .get(k8s::name(&node.metadata))
-            .map_or(&[], Vec::as_slice)
+impl<I: PodsByNode> NodeContext<'_, I> {
+    fn pods(&self, node: &Node) -> Vec<&I::Pod> {
+        self.pods.on_node(k8s::name(&node.metadata))
     }
 
     /// One node drawn as a host boundary: roles (row 0), components (row 1), pods (row 2).
@@ -183,7 +177,7 @@ impl<P: PodFacts> NodeContext<'_, P> {
         };
         let mut items = Vec::new();
 
-        let components: Vec<(Term, &P)> = pods
+        let components: Vec<(Term, &I::Pod)> = pods
             .iter()
             .filter_map(|p| k8s::control_plane_component(p).map(|t| (t, *p)))
             .collect();
@@ -260,7 +254,7 @@ impl<P: PodFacts> NodeContext<'_, P> {
                 ));
             }
         }
-        let workload: Vec<&P> = pods
+        let workload: Vec<&I::Pod> = pods
             .iter()
             .copied()
             .filter(|p| k8s::control_plane_component(*p).is_none() && !k8s::is_kube_proxy(*p))
@@ -320,12 +314,21 @@ impl<P: PodFacts> NodeContext<'_, P> {
                 )));
             }
         } else {
-            let pods: Vec<&P> = nodes
-                .iter()
-                .flat_map(|n| self.pods(n).iter().copied())
-                .filter(|p| self.options.in_namespace(p.namespace()))
-                .collect();
-            items.extend(namespace_boxes(ids, key, &pods, self.options, 1));
+            let mut per_namespace: BTreeMap<String, Tally> = BTreeMap::new();
+            for node in nodes {
+                self.pods
+                    .tally_on_node(k8s::name(&node.metadata), &mut |namespace, tally| {
+                        if self.options.in_namespace(namespace) {
+                            match per_namespace.get_mut(namespace) {
+                                Some(sum) => sum.add(tally),
+                                None => {
+                                    per_namespace.insert(namespace.to_owned(), tally);
+                                }
+                            }
+                        }
+                    });
+            }
+            items.extend(namespace_boxes(ids, key, &per_namespace, self.options, 1));
         }
         let mut group = boundary(id.clone(), BoundaryKind::NodeGroup, key, rank, items);
         // Pages link a pool to the same view with the pool expanded.
@@ -353,11 +356,6 @@ const POD_SLOTS: Slots = Slots {
     rank: 2,
     columns: 3,
 };
-
-/// Where a pod sorts among its host's: by age, then by name.
-fn pod_order<P: PodFacts>(pod: &P) -> (Option<i64>, &str, &str) {
-    (pod.created(), pod.namespace(), pod.name())
-}
 
 /// Id of the first element of `role` directly inside `b`.
 fn first_of_role(b: &Boundary, role: Role) -> String {

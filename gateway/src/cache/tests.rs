@@ -210,3 +210,81 @@ fn the_name_filter_ignores_case_without_allocating() {
     assert!(!contains_ignoring_case("web", "webs"));
     assert!(contains_ignoring_case("数据库-Primary", "primary"));
 }
+
+/// One node in the index: its name, its rows in slot order, and its
+/// (namespace, pods, unhealthy) tallies.
+type IndexedNode = (String, Vec<String>, Vec<(String, usize, usize)>);
+
+/// What the node index says, node by node.
+fn node_index(cache: &RowCache) -> Vec<IndexedNode> {
+    let mut nodes: Vec<String> = cache.iter().filter_map(|r| r.node.clone()).collect();
+    nodes.sort();
+    nodes.dedup();
+    nodes
+        .into_iter()
+        .map(|node| {
+            let on = cache.on_node(&node).expect("a node with rows is indexed");
+            let rows = on.rows().iter().map(|r| r.name.clone()).collect();
+            let tallies = on
+                .per_namespace()
+                .iter()
+                .map(|(ns, t)| (ns.clone(), t.pods, t.unhealthy))
+                .collect();
+            (node, rows, tallies)
+        })
+        .collect()
+}
+
+#[test]
+fn the_node_index_follows_every_change_as_a_fresh_index_would() {
+    let pod = |name: &str, node: Option<&str>, status: &str, created: i64| Row {
+        node: node.map(str::to_owned),
+        status: status.into(),
+        ..row(
+            if name.ends_with('x') { "b" } else { "a" },
+            name,
+            created,
+            "web",
+        )
+    };
+    let mut cache = RowCache::default();
+    cache.replace_all(vec![
+        pod("p1", Some("n1"), "Running", 30),
+        pod("p2", Some("n1"), "Pending", 10),
+        pod("p3x", Some("n2"), "Running", 20),
+        pod("p4", None, "Pending", 40),
+    ]);
+    // Scheduled, moved, changed state, removed, added.
+    cache.upsert(pod("p4", Some("n2"), "Running", 40));
+    cache.upsert(pod("p1", Some("n2"), "Running", 30));
+    cache.upsert(pod("p2", Some("n1"), "Running", 10));
+    cache.upsert(pod("p3x", Some("n2"), "CrashLoopBackOff", 20));
+    cache.remove(Some("a"), "p4");
+    cache.upsert(pod("p5x", Some("n1"), "Running", 5));
+
+    let mut fresh = RowCache::default();
+    fresh.replace_all(cache.iter().map(|r| (**r).clone()).collect());
+    let index = node_index(&cache);
+    assert_eq!(index, node_index(&fresh));
+    assert_eq!(
+        index,
+        [
+            (
+                "n1".to_owned(),
+                vec!["p5x".to_owned(), "p2".to_owned()],
+                vec![("a".to_owned(), 1, 0), ("b".to_owned(), 1, 0)]
+            ),
+            (
+                "n2".to_owned(),
+                vec!["p3x".to_owned(), "p1".to_owned()],
+                vec![("a".to_owned(), 1, 0), ("b".to_owned(), 1, 1)]
+            ),
+        ]
+    );
+    cache.remove(Some("b"), "p5x");
+    cache.remove(Some("a"), "p2");
+    assert!(
+        cache.on_node("n1").is_none(),
+        "an empty node leaves the index"
+    );
+}

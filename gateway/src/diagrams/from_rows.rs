@@ -14,7 +14,10 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 
-use crate::row::{Health, Row};
+use diagram::PodFacts;
+use diagram::model::State;
+
+use crate::row::Row;
 
 /// kubectl's `<none>` in an empty cell.
 const NONE: &str = "<none>";
@@ -65,14 +68,15 @@ pub fn node(row: &Row) -> Node {
     }
 }
 
-/// The pod a row describes: its phase is read back from kubectl's STATUS
-/// and the row's health, which is all a diagram's colour needs.
+/// The pod a row describes: its phase is the one that gives the row's
+/// diagram state ([`PodFacts::state`], read from kubectl's STATUS and the
+/// row's health), which is all a diagram's colour needs.
 pub fn pod(row: &Row) -> Pod {
-    let phase = match (row.status.as_str(), row.health) {
-        ("Completed", _) => "Succeeded",
-        (_, Health::Error) => "Failed",
-        ("Running", _) | (_, Health::Ok) => "Running",
-        _ => "Pending",
+    let phase = match PodFacts::state(row) {
+        State::Done => "Succeeded",
+        State::Failed => "Failed",
+        State::Normal => "Running",
+        State::Pending => "Pending",
     };
     let mut metadata = meta(row);
     metadata.labels = Some(row.labels.clone());

@@ -1,5 +1,6 @@
 //! A live diagram for one subscriber: drawn at once, then drawn again when
-//! what it is drawn from has changed — at most every [`COALESCE`], and only
+//! what it is drawn from has changed — the first change after a quiet
+//! spell at once, a burst at most every [`COALESCE`], and only
 //! when the rows in its scope (its namespace, its pod) are not the same as
 //! at the last drawing, so a pod changing elsewhere in the cluster costs a
 //! service map nothing but a fingerprint.
@@ -9,6 +10,9 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
+use diagram::model::SlotMemory;
 use diagram::{Diagram, DiagramKind};
 
 use crate::authz::Subject;
@@ -18,7 +22,7 @@ use crate::gateway::Gateway;
 use crate::signals::Signals;
 use crate::watch::{KindWatch, ViewerGuard};
 
-/// Bursts of changes within this interval are drawn once.
+/// Changes within this interval of the last drawing are drawn once.
 pub const COALESCE: Duration = Duration::from_millis(200);
 
 /// One subscriber's live diagram.
@@ -33,6 +37,10 @@ pub struct LiveDiagram {
     viewers: Vec<ViewerGuard>,
     changes: Signals,
     drawn: Option<u64>,
+    /// When the last drawing was made.
+    last_drawn: Option<Instant>,
+    /// Keeps each pod in the cell it had, so one that ends moves no other.
+    slots: SlotMemory,
 }
 
 impl LiveDiagram {
@@ -52,6 +60,8 @@ impl LiveDiagram {
             kind,
             query,
             drawn: None,
+            last_drawn: None,
+            slots: SlotMemory::new(),
         }
     }
 
@@ -65,7 +75,9 @@ impl LiveDiagram {
                 if !self.changes.changed().await {
                     return None;
                 }
-                tokio::time::sleep(COALESCE).await;
+                if let Some(last) = self.last_drawn {
+                    tokio::time::sleep_until(last + COALESCE).await;
+                }
                 self.changes.mark_seen();
             }
             let fingerprint = self.fingerprint();
@@ -73,16 +85,20 @@ impl LiveDiagram {
                 continue;
             }
             self.drawn = Some(fingerprint);
-            return Some(
-                self.gateway
-                    .diagram(&self.subject, &self.cluster, &self.query)
-                    .await,
-            );
+            self.last_drawn = Some(Instant::now());
+            let drawn = self
+                .gateway
+                .diagram(&self.subject, &self.cluster, &self.query)
+                .await;
+            return Some(drawn.map(|mut diagram| {
+                self.slots.place(&mut diagram);
+                diagram
+            }));
         }
     }
 
     /// A hash of the rows in the diagram's scope: their names and resource
-    /// versions. Only decides whether to draw again; what is drawn is read
+    /// versions (or, for every namespace, the caches' generations). Only decides whether to draw again; what is drawn is read
     /// through the gateway, authorised for the subject.
     fn fingerprint(&self) -> u64 {
         let mut hasher = DefaultHasher::new();
@@ -97,6 +113,12 @@ impl LiveDiagram {
                     if let Some(row) = cache.get(namespace, name.unwrap_or_default()) {
                         row.resource_version.hash(&mut hasher);
                     }
+                    return;
+                }
+                // Every namespace: any change is in scope, and the cache's
+                // generation says so without a walk over 150,000 rows.
+                if namespace.is_none() {
+                    cache.generation().hash(&mut hasher);
                     return;
                 }
                 for row in cache.rows_in(namespace) {

@@ -13,15 +13,18 @@
 mod from_rows;
 mod live;
 mod pod_rows;
+mod topology;
 
 use std::sync::Arc;
 
 use diagram::{ClusterObjects, Diagram, DiagramKind, Lang, Options};
 use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::core::v1::Node;
 use kube::api::{Api, ListParams};
 use serde::de::DeserializeOwned;
 
 use crate::authz::{Subject, authorize};
+use crate::cache::RowCache;
 use crate::cluster::Cluster;
 use crate::diagram_query::DiagramQuery;
 use crate::error::GatewayError;
@@ -29,7 +32,9 @@ use crate::gateway::{Gateway, list_action, unavailable};
 use crate::row::Row;
 use crate::watch::one_line;
 
+pub use from_rows::node as node_of_row;
 pub use live::LiveDiagram;
+pub use topology::draw_topology;
 
 /// On a page, up to this many nodes are drawn one by one (the command
 /// line's default is smaller, for print); above it, node pools.
@@ -100,17 +105,40 @@ impl Gateway {
         let (kind, options) = parse(query)?;
         let started = std::time::Instant::now();
         let (drawn, pods, gathered) = if kind == DiagramKind::Topology {
+            // Every node as a `Node`, made once per change of the nodes
+            // cache and shared by every drawing; only for a subject who
+            // may list nodes (they are cluster-scoped: all or none).
+            let nodes = self
+                .read_rows(subject, cluster, "nodes", None, |cache, visible| {
+                    visible(None).then(|| {
+                        cache.derived(|c| {
+                            c.iter().map(|r| from_rows::node(r)).collect::<Vec<Node>>()
+                        })
+                    })
+                })
+                .await;
+            let nodes = match nodes {
+                Ok(Some(nodes)) => nodes,
+                Ok(None) | Err(GatewayError::Forbidden(_)) => Arc::new(Vec::new()),
+                Err(err) => return Err(err),
+            };
+            let gathered = started.elapsed();
             // Pods of every namespace: a node holds them all; the builder
             // keeps those of the chosen namespace.
-            let nodes = self
-                .rows_as(subject, cluster, "nodes", None, |r| from_rows::node(r))
-                .await?;
-            let pods = self
-                .rows_as(subject, cluster, "pods", None, Arc::clone)
-                .await?;
-            let gathered = started.elapsed();
-            let drawn = diagram::topology_of(&nodes, &pods, &options);
-            (drawn, pods.len(), gathered)
+            let drawn = self
+                .read_rows(subject, cluster, "pods", None, |cache, visible| {
+                    (draw_topology(&nodes, cache, visible, &options), cache.len())
+                })
+                .await;
+            let (drawn, pods) = match drawn {
+                Ok(drawn) => drawn,
+                Err(GatewayError::Forbidden(_)) => {
+                    let none = RowCache::default();
+                    (draw_topology(&nodes, &none, &mut |_| false, &options), 0)
+                }
+                Err(err) => return Err(err),
+            };
+            (drawn, pods, gathered)
         } else {
             let objects = self
                 .diagram_objects(subject, cluster, kind, &options)

@@ -33,8 +33,8 @@ impl PodFacts for Row {
             .map(|o| (o.kind.as_str(), o.name.as_str()))
     }
 
-    /// From kubectl's STATUS and the row's health, as [`super::from_rows`]
-    /// reads a phase back from them.
+    /// From kubectl's STATUS and the row's health; [`super::from_rows`]
+    /// gives a rebuilt pod the phase of this state.
     fn state(&self) -> State {
         match (self.status.as_str(), self.health) {
             ("Completed", _) => State::Done,

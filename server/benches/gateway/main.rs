@@ -6,7 +6,10 @@
 //! sorted by name with 10 concurrent sessions against the same list by
 //! `kubectl get pods -A --chunk-size=500 --sort-by=.metadata.name`, a pod's
 //! change reaching 200 open live streams, and the upstream watches the
-//! cluster sees with those 200 streams open. Pilothouse reaches the cluster
+//! cluster sees with those 200 streams open, and the pods page of all
+//! namespaces in Chromium (`end2end/bench/pods-page.mjs`: first rows,
+//! interactive, DOM nodes; needs `cargo leptos build --release` for the
+//! site, else it is reported as not measured). Pilothouse reaches the cluster
 //! through a counting TCP relay, which shows that serving pages sends
 //! nothing to the cluster.
 //!
@@ -20,7 +23,8 @@
 //!
 //! Flags: `--scale NODESxPODS_PER_NODE` (repeatable), `--bin PATH` (default:
 //! `target/release/pilothouse` beside this executable), `--streams N`
-//! (200), `--out FILE` (`bench/results/gateway.md`). The file is rewritten
+//! (200), `--site-root DIR` (`target/site`), `--out FILE`
+//! (`bench/results/gateway.md`). The file is rewritten
 //! down to a `<!-- notes -->` line; what follows it is kept.
 
 mod client;
@@ -54,6 +58,7 @@ struct Args {
     bin: Option<String>,
     scales: Vec<(usize, usize)>,
     streams: usize,
+    site_root: PathBuf,
     out: PathBuf,
 }
 
@@ -62,6 +67,7 @@ fn args() -> Result<Args> {
         bin: None,
         scales: Vec::new(),
         streams: 200,
+        site_root: Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
         out: Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/results/gateway.md"),
     };
     let mut it = std::env::args().skip(1);
@@ -69,6 +75,7 @@ fn args() -> Result<Args> {
         match a.as_str() {
             "--bin" => args.bin = it.next(),
             "--out" => args.out = it.next().context("--out FILE")?.into(),
+            "--site-root" => args.site_root = it.next().context("--site-root DIR")?.into(),
             "--streams" => args.streams = it.next().context("--streams N")?.parse()?,
             "--scale" => {
                 let s = it.next().context("--scale NODESxPODS")?;
@@ -108,6 +115,16 @@ struct Figures {
     watches_source: String,
     watches: String,
     one_per_kind: bool,
+    /// The pods page in Chromium, one per run; `None` without a built site.
+    browser: Option<Vec<BrowserLoad>>,
+}
+
+/// One load of the pods page in Chromium, in ms since navigation began.
+#[derive(Clone, Copy, Default)]
+pub struct BrowserLoad {
+    first_rows: f64,
+    interactive: f64,
+    dom_nodes: usize,
 }
 
 #[tokio::main]
@@ -118,7 +135,7 @@ async fn main() -> Result<()> {
     let mut all = Vec::new();
     for &(nodes, per_node) in &args.scales {
         println!("== {nodes} nodes × {per_node} pods");
-        let figures = run_scale(&bin, nodes, per_node, args.streams).await?;
+        let figures = run_scale(&args, &bin, nodes, per_node).await?;
         all.push(figures);
         write_report(&args, &all)?;
     }
@@ -126,7 +143,13 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-async fn run_scale(bin: &Path, nodes: usize, per_node: usize, streams: usize) -> Result<Figures> {
+async fn run_scale(args: &Args, bin: &Path, nodes: usize, per_node: usize) -> Result<Figures> {
+    let streams = args.streams;
+    let site = args
+        .site_root
+        .join("pkg")
+        .exists()
+        .then_some(&args.site_root);
     let mut f = Figures {
         nodes,
         per_node,
@@ -152,20 +175,25 @@ async fn run_scale(bin: &Path, nodes: usize, per_node: usize, streams: usize) ->
     let serve_addr = procs::free_addr()?;
     let (listen2, data) = (serve_addr.to_string(), dir.path().join("data"));
     let (relayed_s, data_s) = (relayed.to_string_lossy(), data.to_string_lossy());
+    let site_s = site.map(|s| s.to_string_lossy().into_owned());
+    let mut serve_args = vec![
+        "serve",
+        "--embedded",
+        "off",
+        "--kubeconfig",
+        &relayed_s,
+        "--listen",
+        &listen2,
+        "--data-dir",
+        &data_s,
+    ];
+    if let Some(site) = &site_s {
+        serve_args.extend(["--site-root", site.as_str()]);
+    }
     let started = Instant::now();
     let mut serve = procs::spawn(
         bin,
-        &[
-            "serve",
-            "--embedded",
-            "off",
-            "--kubeconfig",
-            &relayed_s,
-            "--listen",
-            &listen2,
-            "--data-dir",
-            &data_s,
-        ],
+        &serve_args,
         &[
             ("PILOTHOUSE_ADMIN_PASSWORD", PASSWORD),
             ("PILOTHOUSE_LOG", "warn"),
@@ -269,6 +297,13 @@ async fn run_scale(bin: &Path, nodes: usize, per_node: usize, streams: usize) ->
         println!("kubectl run {run}: {took:?}, {rows} lines");
         f.kubectl.push(took);
         f.kubectl_rows = rows;
+    }
+
+    // The pods page in a browser, before the streams' sessions exist.
+    if site.is_some() {
+        let loads = browser_loads(serve_addr).await?;
+        println!("pods page in Chromium: {} loads", loads.len());
+        f.browser = Some(loads);
     }
 
     // 200 live streams on a page holding one pod; change the pod.
@@ -429,4 +464,33 @@ async fn kube_client(path: &Path) -> Result<kube::Client> {
     )
     .await?;
     Ok(kube::Client::try_from(config)?)
+}
+
+/// The pods page of all namespaces loaded in Chromium, [`RUNS`] times.
+async fn browser_loads(serve: std::net::SocketAddr) -> Result<Vec<BrowserLoad>> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/bench/pods-page.mjs");
+    let output = tokio::process::Command::new("node")
+        .arg(&script)
+        .env("BENCH_BASE", format!("http://{serve}"))
+        .env("BENCH_PASSWORD", PASSWORD)
+        .env("BENCH_CLUSTER", CLUSTER)
+        .env("BENCH_RUNS", RUNS.to_string())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .await
+        .context("running node (is end2end/node_modules installed?)")?;
+    if !output.status.success() {
+        bail!("{} failed: {}", script.display(), output.status);
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let last: Value = serde_json::from_str(text.lines().last().context("no output")?)?;
+    let loads = last["loads"].as_array().context("no loads")?;
+    Ok(loads
+        .iter()
+        .map(|l| BrowserLoad {
+            first_rows: l["firstRowsMs"].as_f64().unwrap_or(f64::NAN),
+            interactive: l["interactiveMs"].as_f64().unwrap_or(f64::NAN),
+            dom_nodes: l["domNodes"].as_u64().unwrap_or(0) as usize,
+        })
+        .collect())
 }

@@ -130,7 +130,10 @@ pub struct Relay {
 
 impl Relay {
     pub async fn start(target: SocketAddr) -> Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        // The sim only answers requests whose `Host` names it (its guard
+        // against DNS rebinding): on IPv6 loopback with the sim's port,
+        // the relay's address is one of those names.
+        let listener = TcpListener::bind(("::1", target.port())).await?;
         let addr = listener.local_addr()?;
         let upstream = Arc::new(AtomicU64::new(0));
         let connections = Arc::new(AtomicU64::new(0));

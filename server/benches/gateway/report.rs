@@ -32,6 +32,27 @@ fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
+/// "first rows / interactive / DOM nodes", medians, then each run.
+fn browser(loads: &[crate::BrowserLoad]) -> String {
+    let med = |f: &dyn Fn(&crate::BrowserLoad) -> f64| {
+        let mut v: Vec<f64> = loads.iter().map(f).collect();
+        v.sort_by(|a, b| a.total_cmp(b));
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let each: Vec<String> = loads
+        .iter()
+        .map(|l| format!("{:.0}/{:.0}/{}", l.first_rows, l.interactive, l.dom_nodes))
+        .collect();
+    format!(
+        "{:.0} ms / {:.0} ms / {:.0} (median of {}) [{}]",
+        med(&|l| l.first_rows),
+        med(&|l| l.interactive),
+        med(&|l| l.dom_nodes as f64),
+        loads.len(),
+        each.join(", ")
+    )
+}
+
 pub fn write_report(args: &Args, all: &[Figures]) -> Result<()> {
     let mut o = String::new();
     let cols = |f: &dyn Fn(&Figures) -> String| all.iter().map(f).collect::<Vec<_>>().join(" | ");
@@ -192,7 +213,10 @@ pub fn write_report(args: &Args, all: &[Figures]) -> Result<()> {
         &mut o,
         "pods page in Chromium: first rows / interactive / DOM nodes",
         "≤ 1 s / ≤ 2 s / ≤ 1,400",
-        &|_| "not measured".into(),
+        &|f| match &f.browser {
+            None => "not measured (no built site: `cargo leptos build --release`)".into(),
+            Some(loads) => browser(loads),
+        },
     );
     if let Some(f) = all.first() {
         writeln!(o, "\nWatch counts came from {}.", f.watches_source)?;

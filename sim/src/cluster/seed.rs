@@ -76,6 +76,18 @@ pub fn seed(store: &Store, config: &ClusterConfig) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The region every node is in, and its zones: a cloud cluster's nodes
+/// carry both labels, and the workers take the zones in turn, so a large
+/// simulated cluster has the zones a topology groups by and the spread
+/// scheduler balances over.
+const REGION: &str = "sim-1";
+const ZONES: [&str; 3] = ["sim-1a", "sim-1b", "sim-1c"];
+
+/// The zone of the node at `index` (0 is the control plane, workers from 1).
+fn zone_of(index: usize) -> &'static str {
+    ZONES[index.saturating_sub(1) % ZONES.len()]
+}
+
 fn node_ip(index: usize) -> String {
     format!("172.18.{}.{}", 1 + index / 250, 2 + index % 250)
 }
@@ -95,6 +107,7 @@ fn create_node(
     let mut labels = json!({
         "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
         "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
+        "topology.kubernetes.io/region": REGION, "topology.kubernetes.io/zone": zone_of(index),
     });
     let mut taints = Vec::new();
     if control_plane {

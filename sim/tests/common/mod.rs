@@ -4,12 +4,18 @@
 //! timeout, the `/sim/v1` fault API, and (in [`pods`]) pod helpers that
 //! wait on watches.
 //!
+//! Nothing here waits without a limit (see [`limits`]): each wait fails
+//! the test with a message naming what it waited for, and a watchdog
+//! armed by [`start`] ends a test that hangs anyway.
+//!
 //! Everything goes through the HTTP API, like a user's tools; nothing here
 //! stands in for a part of the simulator.
 
 #![allow(dead_code)]
 
+pub mod limits;
 pub mod pods;
+mod requests;
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -20,17 +26,26 @@ use sim::cluster::ClusterConfig;
 use sim::{Sim, SimConfig, SimHandle};
 
 #[allow(unused_imports)]
+pub use limits::{TEST_LIMIT, TestLimit, within};
+#[allow(unused_imports)]
 pub use pods::*;
 
 /// Long enough for a loaded 2-core machine; conditions normally hold in
 /// well under a few seconds.
 pub const TIMEOUT: Duration = Duration::from_secs(90);
 
+/// The most one kubectl command may run: longer than the `--timeout=90s`
+/// tests hand `kubectl wait` and `rollout status`, so that kubectl's own
+/// timeout and message come first.
+pub const KUBECTL_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// A running simulator and the files kubectl needs.
 pub struct TestSim {
     pub handle: SimHandle,
     pub dir: tempfile::TempDir,
     pub kubeconfig: PathBuf,
+    /// The whole test's limit, disarmed when the test drops its simulator.
+    _limit: TestLimit,
 }
 
 /// Starts a default three-worker simulator on 127.0.0.1:0 with a clock 20
@@ -43,40 +58,43 @@ pub async fn start() -> TestSim {
     .await
 }
 
-/// Starts a simulator with `config` (listen address and kubeconfig path are set here).
+/// Starts a simulator with `config` (listen address and kubeconfig path are
+/// set here), and arms the calling test's [`TestLimit`].
 pub async fn start_with(mut config: SimConfig) -> TestSim {
+    let limit = TestLimit::arm(TEST_LIMIT);
     let dir = tempfile::tempdir().expect("tempdir");
     let kubeconfig = dir.path().join("kubeconfig");
     config.kubeconfig_out = Some(kubeconfig.clone());
     if config.cluster.workers == 0 && !config.cluster.single_node {
         config.cluster = ClusterConfig::default();
     }
-    let handle = Sim::start(config).await.expect("simulator starts");
+    let handle = within("the simulator to start", TIMEOUT, Sim::start(config))
+        .await
+        .expect("simulator starts");
     TestSim {
         handle,
         dir,
         kubeconfig,
+        _limit: limit,
     }
 }
 
 /// Polls `check` (a read through the API) until it returns Some; panics
-/// after [`TIMEOUT`].
+/// after [`TIMEOUT`], also if a check itself never finishes.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    loop {
-        if let Some(v) = check().await {
-            return v;
+    within(what, TIMEOUT, async {
+        loop {
+            if let Some(v) = check().await {
+                return v;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 /// Sends a request to the `/sim/v1` fault API; returns the status code and JSON body.
@@ -119,6 +137,21 @@ pub async fn wait_for_watches(client: &kube::Client, resource: &str, n: u64) {
     .await
 }
 
+/// `kubectl ARGS` as a shell would take it (single-quoting where needed),
+/// to name the command in messages.
+pub fn command_line(args: &[&str]) -> String {
+    let mut line = String::from("kubectl");
+    for arg in args {
+        line.push(' ');
+        if arg.is_empty() || arg.contains(|c: char| c.is_whitespace() || "'\"{}[]$".contains(c)) {
+            line.push_str(&format!("'{}'", arg.replace('\'', "'\\''")));
+        } else {
+            line.push_str(arg);
+        }
+    }
+    line
+}
+
 /// The kubectl to run: `$KUBECTL` if set, else `kubectl` from `PATH`.
 pub fn kubectl_program() -> std::ffi::OsString {
     kubectl_program_from(std::env::var_os("KUBECTL"))
@@ -146,9 +179,25 @@ impl TestSim {
         cmd
     }
 
-    /// Runs kubectl to completion.
+    /// Runs kubectl to completion; panics, killing it, if it runs longer
+    /// than [`KUBECTL_TIMEOUT`].
     pub async fn kubectl(&self, args: &[&str]) -> Output {
-        self.kubectl_cmd(args).output().await.expect("kubectl runs")
+        self.kubectl_with(args, |_| {}).await
+    }
+
+    /// [`TestSim::kubectl`] with the command adjusted first (environment,
+    /// stdin).
+    pub async fn kubectl_with(
+        &self,
+        args: &[&str],
+        adjust: impl FnOnce(&mut tokio::process::Command),
+    ) -> Output {
+        let mut cmd = self.kubectl_cmd(args);
+        adjust(&mut cmd);
+        let what = format!("`{}` to exit", command_line(args));
+        within(&what, KUBECTL_TIMEOUT, cmd.output())
+            .await
+            .expect("kubectl runs")
     }
 
     /// Runs kubectl and returns stdout, failing the test on a non-zero exit.
@@ -201,21 +250,40 @@ impl TestSim {
         path.to_string_lossy().into_owned()
     }
 
-    /// A kube-rs client for this simulator.
+    /// A kube-rs client for this simulator; each of its requests fails the
+    /// test if it is not answered within [`TIMEOUT`], naming the request.
     pub async fn client(&self) -> kube::Client {
         let kubeconfig =
             kube::config::Kubeconfig::read_from(&self.kubeconfig).expect("kubeconfig parses");
-        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-            .await
-            .expect("config");
-        kube::Client::try_from(config).expect("client")
+        let config = within(
+            "the client configuration",
+            TIMEOUT,
+            kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()),
+        )
+        .await
+        .expect("config");
+        kube::client::ClientBuilder::try_from(config)
+            .expect("client")
+            .with_layer(&tower::layer::layer_fn(requests::Limited))
+            .build()
+    }
+
+    /// Shuts the simulator down (ending its watch and log streams) and
+    /// waits for it to stop.
+    pub async fn shutdown(self) {
+        within(
+            "the simulator to shut down",
+            TIMEOUT,
+            self.handle.shutdown(),
+        )
+        .await
     }
 }
 
 /// Starts watching `api` (list, then watch) and returns once the watch is
 /// established; the task resolves to the first version of an object for
-/// which `done` holds. Every version is seen, so short-lived states are
-/// not missed. The task panics after [`TIMEOUT`].
+/// which `done` holds (`what` names that). Every version is seen, so
+/// short-lived states are not missed. The task panics after [`TIMEOUT`].
 pub async fn watch_for<K>(
     api: kube::Api<K>,
     config: kube::runtime::watcher::Config,
@@ -230,9 +298,10 @@ where
     let mut stream = watcher(api, config).boxed();
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
     let what = what.to_owned();
+    let listed = format!("the watch for {what} to list");
     let task = tokio::spawn(async move {
         let mut ready_tx = Some(ready_tx);
-        let found = tokio::time::timeout(TIMEOUT, async {
+        within(&what, TIMEOUT, async {
             while let Some(event) = stream.next().await {
                 match event.expect("watch works") {
                     watcher::Event::InitDone => {
@@ -248,10 +317,9 @@ where
             }
             panic!("the watch ended before {what}");
         })
-        .await;
-        found.unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+        .await
     });
     // Dropped without a send if `done` held during the initial list.
-    let _ = ready_rx.await;
+    let _ = within(&listed, TIMEOUT, ready_rx).await;
     task
 }

@@ -8,7 +8,7 @@ use kube::api::{Api, ListParams, PostParams};
 use kube::runtime::{WatchStreamExt, watcher};
 use serde_json::Value;
 
-use super::TIMEOUT;
+use super::{TIMEOUT, within};
 
 /// Creates a pod from its JSON manifest.
 pub async fn create_pod(api: &Api<Pod>, manifest: Value) -> Pod {
@@ -39,7 +39,7 @@ pub async fn watch_pod_until(
 ) -> Pod {
     let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
     let stream = watcher(api.clone(), config).applied_objects();
-    let found = tokio::time::timeout(TIMEOUT, async {
+    within(what, TIMEOUT, async {
         futures::pin_mut!(stream);
         while let Some(pod) = stream.try_next().await.expect("watch works") {
             seen(&pod);
@@ -49,8 +49,7 @@ pub async fn watch_pod_until(
         }
         panic!("the watch ended before {what}");
     })
-    .await;
-    found.unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+    .await
 }
 
 /// Waits until `done` holds for pod `name`.
@@ -82,24 +81,31 @@ pub async fn pod_events(client: &kube::Client, ns: &str, name: &str) -> Vec<(Str
         .collect()
 }
 
-/// True if a stream of watch events ends within the timeout.
-pub async fn ends<S: futures::Stream + Unpin>(mut stream: S) -> bool {
-    tokio::time::timeout(TIMEOUT, async { while stream.next().await.is_some() {} })
-        .await
-        .is_ok()
+/// Waits for a stream of watch events to end; `what` names the stream.
+/// Panics after [`TIMEOUT`].
+pub async fn ends<S: futures::Stream + Unpin>(what: &str, mut stream: S) {
+    let what = format!("{what} to end");
+    within(&what, TIMEOUT, async {
+        while stream.next().await.is_some() {}
+    })
+    .await
 }
 
 /// Starts watching pod `name` (which may not exist yet) and returns once the
-/// watch is established; the task yields every version seen until `done`.
+/// watch is established; the task yields every version seen until `done`
+/// (which `what` names). The task panics after [`TIMEOUT`], with the
+/// STATUS values it saw.
 pub async fn record_pod(
     api: &Api<Pod>,
     name: &str,
+    what: &str,
     done: fn(&Pod) -> bool,
 ) -> tokio::task::JoinHandle<Vec<Pod>> {
     let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
     let stream = watcher(api.clone(), config);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
-    let name = name.to_owned();
+    let listed = format!("the watch of {name} to list");
+    let what = what.to_owned();
     let task = tokio::spawn(async move {
         let mut ready = Some(ready_tx);
         let mut seen = Vec::new();
@@ -125,10 +131,15 @@ pub async fn record_pod(
         })
         .await;
         let last: Vec<String> = seen.iter().map(status_column).collect();
-        assert!(recorded.is_ok(), "timed out watching {name}; saw {last:?}");
+        assert!(
+            recorded.is_ok(),
+            "timed out after {TIMEOUT:?} waiting for {what}; saw {last:?}"
+        );
         seen
     });
-    ready_rx.await.expect("the watch starts");
+    within(&listed, TIMEOUT, ready_rx)
+        .await
+        .expect("the watch starts");
     task
 }
 
