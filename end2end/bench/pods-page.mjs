@@ -7,14 +7,8 @@
 // Environment: BENCH_BASE (Pilothouse's URL), BENCH_PASSWORD (admin's),
 // BENCH_CLUSTER, BENCH_RUNS.
 
-import * as fs from "node:fs";
-import { chromium } from "@playwright/test";
+import { env, launch, signIn } from "./common.mjs";
 
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-};
 const base = env("BENCH_BASE");
 const password = env("BENCH_PASSWORD");
 const cluster = env("BENCH_CLUSTER");
@@ -37,19 +31,13 @@ function recordMilestones() {
   new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: JSON.parse(fs.readFileSync(new URL("../chromium-args.json", import.meta.url), "utf8")),
-});
+const browser = await launch();
 const result = { loads: [] };
 try {
   for (let run = 0; run < runs; run++) {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name="username"]', "admin");
-    await page.fill('input[name="password"]', password);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.click('button[type="submit"]')]);
+    await signIn(page, base, password);
     await page.addInitScript(recordMilestones);
 
     await page.goto(`${base}/c/${cluster}/k/pods`, { waitUntil: "load", timeout: 120_000 });

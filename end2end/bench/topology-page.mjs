@@ -8,14 +8,8 @@
 // BENCH_CLUSTER, BENCH_SIM (the cluster's URL, where pods are created),
 // BENCH_NODE (the node the pods are bound to), BENCH_RUNS, BENCH_CHANGES.
 
-import * as fs from "node:fs";
-import { chromium } from "@playwright/test";
+import { env, launch, signIn } from "./common.mjs";
 
-const env = (name, fallback) => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-};
 const base = env("BENCH_BASE");
 const password = env("BENCH_PASSWORD");
 const cluster = env("BENCH_CLUSTER");
@@ -87,10 +81,7 @@ async function armChange(page) {
   }, canvas);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: JSON.parse(fs.readFileSync(new URL("../chromium-args.json", import.meta.url), "utf8")),
-});
+const browser = await launch();
 const result = { loads: [], latencies: [], missed: 0 };
 try {
   await api("POST", "/api/v1/namespaces", {
@@ -102,10 +93,7 @@ try {
   for (let run = 0; run < runs; run++) {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name="username"]', "admin");
-    await page.fill('input[name="password"]', password);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.click('button[type="submit"]')]);
+    await signIn(page, base, password);
 
     await page.goto(`${base}/c/${cluster}/topology`, { waitUntil: "load", timeout: 120_000 });
     const load = await page.evaluate((selector) => {

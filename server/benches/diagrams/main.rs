@@ -24,6 +24,8 @@
 //! `--site-root DIR` (`target/site`), `--out FILE`
 //! (`bench/results/diagrams-ui.md`, rewritten down to `<!-- notes -->`).
 
+#[path = "../shared/browser.rs"]
+mod browser;
 #[path = "../gateway/client.rs"]
 #[allow(dead_code)]
 mod client;
@@ -108,6 +110,8 @@ pub struct Figures {
     /// Pod created → the page's diagram changed.
     changes: Vec<Duration>,
     missed: usize,
+    /// Relists of Pilothouse's pods watch while the changes were made.
+    relists: f64,
 }
 
 #[tokio::main]
@@ -190,7 +194,9 @@ async fn run_scale(args: &Args, bin: &Path, nodes: usize, per_node: usize) -> Re
     println!("page HTML: {:?}, {} bytes", f.page_html, f.page_html_bytes);
 
     let node = a_worker(sim_addr).await?;
+    let relists_before = relists(&mut admin).await?;
     let browser = chromium(serve_addr, sim_addr, &node).await?;
+    f.relists = relists(&mut admin).await? - relists_before;
     f.loads = browser["loads"].as_array().cloned().unwrap_or_default();
     f.changes = browser["latencies"]
         .as_array()
@@ -201,13 +207,25 @@ async fn run_scale(args: &Args, bin: &Path, nodes: usize, per_node: usize) -> Re
         .collect();
     f.missed = browser["missed"].as_u64().unwrap_or(0) as usize;
     f.rss_after = procs::rss_mib(serve_pid);
-    f.splits = splits(&std::fs::read_to_string(dir.path().join("serve.log"))?);
+    let log = std::fs::read_to_string(dir.path().join("serve.log"))?;
+    f.splits = splits(&log);
+    if f.missed > 0 {
+        // Why a change was missed is in the server's warnings.
+        for line in log
+            .lines()
+            .map(without_colours)
+            .filter(|l| l.contains("WARN"))
+        {
+            println!("serve: {line}");
+        }
+    }
     println!(
-        "browser: loads {:?}; changes p50 {:?} p99 {:?}, {} missed",
+        "browser: loads {:?}; changes p50 {:?} p99 {:?}, {} missed, {} relists of pods",
         f.loads,
         pct(&mut f.changes.clone(), 0.5),
         pct(&mut f.changes.clone(), 0.99),
-        f.missed
+        f.missed,
+        f.relists
     );
 
     let _ = serve.kill().await;
@@ -245,6 +263,14 @@ fn without_colours(line: &str) -> String {
         }
     }
     out
+}
+
+/// How many times Pilothouse's pods watch has listed again so far (after
+/// a 410, a dropped connection or a restart), from its `/metrics`.
+async fn relists(admin: &mut Conn) -> Result<f64> {
+    let labels = format!("cluster=\"{CLUSTER}\",kind=\"pods\"");
+    let m = admin.get_ok("/metrics").await?;
+    Ok(client::metric(&m, "pilothouse_watch_relists_total", &labels).unwrap_or(0.0))
 }
 
 /// Waits until Pilothouse's cache of `kind` holds the whole list.
@@ -318,27 +344,14 @@ async fn chromium(
     sim: std::net::SocketAddr,
     node: &str,
 ) -> Result<Value> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/bench/topology-page.mjs");
-    let output = tokio::process::Command::new("node")
-        .arg(&script)
-        .env("BENCH_BASE", format!("http://{serve}"))
-        .env("BENCH_PASSWORD", PASSWORD)
-        .env("BENCH_CLUSTER", CLUSTER)
-        .env("BENCH_SIM", format!("http://{sim}"))
-        .env("BENCH_NODE", node)
-        .env("BENCH_RUNS", BROWSER_RUNS.to_string())
-        .env("BENCH_CHANGES", CHANGES.to_string())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .await
-        .context("running node (is end2end/node_modules installed?)")?;
-    if !output.status.success() {
-        bail!("{} failed: {}", script.display(), output.status);
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let last = text
-        .lines()
-        .last()
-        .context("the browser script printed nothing")?;
-    Ok(serde_json::from_str(last)?)
+    let env = [
+        ("BENCH_BASE", format!("http://{serve}")),
+        ("BENCH_PASSWORD", PASSWORD.to_owned()),
+        ("BENCH_CLUSTER", CLUSTER.to_owned()),
+        ("BENCH_SIM", format!("http://{sim}")),
+        ("BENCH_NODE", node.to_owned()),
+        ("BENCH_RUNS", BROWSER_RUNS.to_string()),
+        ("BENCH_CHANGES", CHANGES.to_string()),
+    ];
+    browser::run_script("topology-page.mjs", &env).await
 }

@@ -162,6 +162,12 @@ pub fn write(args: &Args, all: &[Figures]) -> Result<()> {
     });
     row(
         &mut o,
+        "same: relists of the pods watch meanwhile",
+        "",
+        &|f| format!("{}", f.relists),
+    );
+    row(
+        &mut o,
         "Pilothouse RSS at the end (sim not counted)",
         "",
         &|f| format!("{:.0} MiB", f.rss_after),

@@ -27,6 +27,8 @@
 //! (`bench/results/gateway.md`). The file is rewritten
 //! down to a `<!-- notes -->` line; what follows it is kept.
 
+#[path = "../shared/browser.rs"]
+mod browser;
 mod client;
 mod procs;
 mod report;
@@ -468,22 +470,13 @@ async fn kube_client(path: &Path) -> Result<kube::Client> {
 
 /// The pods page of all namespaces loaded in Chromium, [`RUNS`] times.
 async fn browser_loads(serve: std::net::SocketAddr) -> Result<Vec<BrowserLoad>> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/bench/pods-page.mjs");
-    let output = tokio::process::Command::new("node")
-        .arg(&script)
-        .env("BENCH_BASE", format!("http://{serve}"))
-        .env("BENCH_PASSWORD", PASSWORD)
-        .env("BENCH_CLUSTER", CLUSTER)
-        .env("BENCH_RUNS", RUNS.to_string())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .await
-        .context("running node (is end2end/node_modules installed?)")?;
-    if !output.status.success() {
-        bail!("{} failed: {}", script.display(), output.status);
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let last: Value = serde_json::from_str(text.lines().last().context("no output")?)?;
+    let env = [
+        ("BENCH_BASE", format!("http://{serve}")),
+        ("BENCH_PASSWORD", PASSWORD.to_owned()),
+        ("BENCH_CLUSTER", CLUSTER.to_owned()),
+        ("BENCH_RUNS", RUNS.to_string()),
+    ];
+    let last = browser::run_script("pods-page.mjs", &env).await?;
     let loads = last["loads"].as_array().context("no loads")?;
     Ok(loads
         .iter()
