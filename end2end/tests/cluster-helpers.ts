@@ -77,11 +77,15 @@ export function ensureLoadPods(count = 2000) {
 /**
  * Starts `pilothouse sim` (with `extra` flags) on the second cluster's port,
  * writing its kubeconfig to `kubeconfigOut`; resolves once it serves.
+ * It serves plain HTTP (`--insecure-http`): the server under test was given
+ * a kubeconfig for this port before the cluster existed, so it holds no CA
+ * or credentials, and a restarted cluster makes a new CA. The embedded
+ * cluster is the one the tests reach over HTTPS.
  */
 export async function startSecondSim(kubeconfigOut: string, ...extra: string[]): Promise<ChildProcess> {
   const bin = process.env.PILOTHOUSE_BIN ?? path.resolve(__dirname, "../../target/debug/pilothouse");
   const port = process.env.PILOTHOUSE_E2E_SECOND_PORT!;
-  const child = spawn(bin, ["sim", "--listen", `127.0.0.1:${port}`, "--kubeconfig-out", kubeconfigOut, ...extra], {
+  const child = spawn(bin, ["sim", "--listen", `127.0.0.1:${port}`, "--kubeconfig-out", kubeconfigOut, "--insecure-http", ...extra], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {

@@ -25,10 +25,16 @@ fn alice() -> Subject {
     }
 }
 
-async fn start_sim(listen: Option<std::net::SocketAddr>) -> SimHandle {
+/// A cluster on a free port, or (given the address and certificate
+/// authority of one that stopped) started again there with the same CA,
+/// as a restarted cluster keeps its own.
+async fn start_sim(
+    again: Option<(std::net::SocketAddr, Option<Arc<sim::auth::Pki>>)>,
+) -> SimHandle {
     let mut config = SimConfig::default();
-    if let Some(addr) = listen {
+    if let Some((addr, pki)) = again {
         config.listen = addr;
+        config.pki = pki;
     }
     Sim::start(config).await.expect("sim starts")
 }
@@ -244,7 +250,7 @@ async fn dropped_watches_and_compaction_relist_without_ghosts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cluster_that_goes_away_is_reported_and_recovers_on_return() {
     let sim = start_sim(None).await;
-    let addr = sim.addr();
+    let (addr, pki) = (sim.addr(), sim.pki());
     let gateway = Gateway::start(vec![spec(&sim)], GatewayOptions::default());
     let cluster = connected(&gateway).await;
     let kube = client(&sim).await;
@@ -264,7 +270,7 @@ async fn a_cluster_that_goes_away_is_reported_and_recovers_on_return() {
 
     // A new cluster on the same address: same seeded names, new objects,
     // and no `before-the-crash`.
-    let sim = start_sim(Some(addr)).await;
+    let sim = start_sim(Some((addr, pki))).await;
     until_state(&cluster, |s| *s == ConnectionState::Connected).await;
     let kube = client(&sim).await;
     converges(&gateway, &kube, "demo").await;

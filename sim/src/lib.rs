@@ -5,14 +5,18 @@
 //! [`admission`] (defaulting and validation on every write), [`registry`]
 //! (served types, including CRDs), [`gc`] (ownerReference garbage collection,
 //! namespace finalization, graceful pod deletion), [`api`] (the HTTP API),
-//! [`cluster`] (the simulated cluster's contents and behaviour), and
-//! [`server`] (binding, kubeconfig, lifecycle).
+//! [`auth`] (the cluster's CA and who a request is made as), [`cluster`]
+//! (the simulated cluster's contents and behaviour), and [`server`]
+//! (binding, HTTPS, kubeconfig, lifecycle).
 
 pub mod admission;
 pub mod api;
+pub mod auth;
 pub mod clock;
 pub mod cluster;
 pub mod gc;
+pub mod kubeconfig;
+mod listener;
 pub mod patch;
 pub mod registry;
 pub mod server;

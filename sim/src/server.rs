@@ -1,6 +1,6 @@
 //! Starting and stopping a simulator: store, seed, garbage collector,
-//! cluster behaviour and the HTTP listener, plus the kubeconfig that points
-//! kubectl and kube-rs at it.
+//! cluster behaviour, its certificate authority and the HTTPS listener,
+//! plus the kubeconfig that points kubectl and kube-rs at it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,14 +9,21 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::api::{self, AllowAll, ApiState, OpenWatches};
+use crate::api::{self, ApiState, OpenWatches};
+use crate::auth::{
+    Authenticator, ClientCertificate, MASTERS, Pki, PkiError, Rbac, TokenUser, UserInfo,
+};
 use crate::clock::Clock;
 use crate::cluster::faults::Faults;
 use crate::cluster::{self, ClusterConfig, ClusterContext};
+use crate::kubeconfig::{Credentials, kubeconfig_yaml};
 use crate::store::{Store, StoreConfig, StoreError};
 
-/// Name of the cluster, user and context in the written kubeconfig.
-pub const CONTEXT_NAME: &str = "pilothouse-sim";
+pub use crate::kubeconfig::CONTEXT_NAME;
+
+/// The cluster admin the written kubeconfig names (as kubeadm's
+/// `admin.conf`), in `system:masters`.
+pub const ADMIN_USER: &str = "kubernetes-admin";
 
 /// How to run a simulator.
 #[derive(Debug, Clone)]
@@ -31,9 +38,19 @@ pub struct SimConfig {
     pub store: StoreConfig,
     /// Start the cluster behaviour (`cluster::start`); off for API-only tests.
     pub behaviour: bool,
-    /// Allow a listen address other than loopback. Unsafe: the API has no
-    /// authentication yet, so whoever reaches it controls the cluster.
+    /// Allow a listen address other than loopback. Unsafe: the cluster is
+    /// a test bed, not hardened for a network.
     pub unsafe_listen_any: bool,
+    /// Serve plain HTTP where every request without credentials is the
+    /// admin (the mode before HTTPS; `--insecure-http`).
+    pub insecure_http: bool,
+    /// Bearer tokens the cluster accepts, besides the client certificates
+    /// its CA signs (upstream's `--token-auth-file`).
+    pub tokens: Vec<TokenUser>,
+    /// The certificate authority and serving certificate to use, as a
+    /// restarted cluster keeps its own (see [`SimHandle::pki`]); `None`
+    /// makes new ones.
+    pub pki: Option<Arc<Pki>>,
 }
 
 impl Default for SimConfig {
@@ -46,6 +63,9 @@ impl Default for SimConfig {
             store: StoreConfig::default(),
             behaviour: true,
             unsafe_listen_any: false,
+            insecure_http: false,
+            tokens: Vec::new(),
+            pki: None,
         }
     }
 }
@@ -54,7 +74,7 @@ impl Default for SimConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     #[error(
-        "refusing to listen on {addr}: the simulator's API has no authentication yet, so anyone who reaches it controls the cluster; listen on 127.0.0.1 or [::1], or pass --unsafe-listen-any to accept the risk"
+        "refusing to listen on {addr}: the simulated cluster is a test bed, not hardened for a network (with --insecure-http, whoever reaches it controls it); listen on 127.0.0.1 or [::1], or pass --unsafe-listen-any to accept the risk"
     )]
     UnsafeListen { addr: SocketAddr },
     #[error("cannot listen on {addr}: {source}")]
@@ -62,6 +82,8 @@ pub enum SimError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot make the cluster's certificates: {0}")]
+    Pki(#[from] PkiError),
     #[error("cannot seed the cluster: {0}")]
     Seed(#[from] StoreError),
     #[error("cannot write the kubeconfig {path}: {source}")]
@@ -84,6 +106,10 @@ pub struct SimHandle {
     kubeconfig_path: Option<PathBuf>,
     faults: Faults,
     watches: OpenWatches,
+    /// The CA clients trust and the serving certificate (HTTPS only).
+    pki: Option<Arc<Pki>>,
+    /// The admin's client certificate (HTTPS only).
+    admin: Option<ClientCertificate>,
 }
 
 impl Sim {
@@ -108,6 +134,24 @@ impl Sim {
             addr: config.listen,
             source,
         })?;
+        let (tls, pki, admin) = if config.insecure_http {
+            (None, None, None)
+        } else {
+            let pki = match &config.pki {
+                Some(pki) => pki.clone(),
+                None => Arc::new(Pki::generate(Some(addr.ip()))?),
+            };
+            let admin = pki.client_certificate(ADMIN_USER, &[MASTERS])?;
+            (Some(pki.server_config()?), Some(pki), Some(admin))
+        };
+        let mut authenticator = Authenticator::new(&config.tokens);
+        if config.insecure_http {
+            authenticator = authenticator.with_default_user(UserInfo::authenticated(
+                ADMIN_USER,
+                "",
+                &[MASTERS.to_owned()],
+            ));
+        }
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks: Vec<JoinHandle<()>> = crate::gc::start(&store).into_iter().collect();
         let faults = Faults::new(store.clone());
@@ -124,7 +168,8 @@ impl Sim {
         let state = ApiState {
             store: store.clone(),
             server_address: addr.to_string(),
-            authorizer: Arc::new(AllowAll),
+            authenticator,
+            authorizer: Arc::new(Rbac::new(store.clone())),
             shutdown: shutdown_rx.clone(),
             faults: faults.clone(),
             watches: OpenWatches::default(),
@@ -132,12 +177,8 @@ impl Sim {
         };
         let watches = state.watches.clone();
         let app = api::router(state);
-        let mut stop = shutdown_rx;
         let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            });
-            if let Err(e) = serve.await {
+            if let Err(e) = crate::listener::serve(listener, app, tls, shutdown_rx).await {
                 tracing::error!("simulator server failed: {e}");
             }
         });
@@ -150,14 +191,16 @@ impl Sim {
             kubeconfig_path: config.kubeconfig_out.clone(),
             faults,
             watches,
+            pki,
+            admin,
         };
         if let Some(path) = &config.kubeconfig_out {
-            std::fs::write(path, handle.kubeconfig_yaml()).map_err(|source| {
-                SimError::Kubeconfig {
+            crate::kubeconfig::write_private(path, &handle.kubeconfig_yaml()).map_err(
+                |source| SimError::Kubeconfig {
                     path: path.clone(),
                     source,
-                }
-            })?;
+                },
+            )?;
         }
         Ok(handle)
     }
@@ -169,9 +212,23 @@ impl SimHandle {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `https://127.0.0.1:PORT` (`http://` with `--insecure-http`).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.pki.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The CA certificate (PEM) that signed the serving certificate; `None`
+    /// with `--insecure-http`.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.pki.as_deref().map(Pki::ca_pem)
+    }
+
+    /// The certificate authority and serving certificate, to start this
+    /// cluster again with the same ones (`SimConfig::pki`), so clients'
+    /// kubeconfigs stay valid; `None` with `--insecure-http`.
+    pub fn pki(&self) -> Option<Arc<Pki>> {
+        self.pki.clone()
     }
 
     /// The store behind the API (for in-process controllers and tests).
@@ -194,12 +251,22 @@ impl SimHandle {
         self.kubeconfig_path.as_ref()
     }
 
-    /// A kubeconfig (YAML) whose current context is this simulator.
+    /// A kubeconfig (YAML) whose current context is this simulator, as
+    /// its admin (`kubernetes-admin` in `system:masters`).
     pub fn kubeconfig_yaml(&self) -> String {
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: {url}\n  name: {n}\ncontexts:\n- context:\n    cluster: {n}\n    namespace: default\n    user: {n}\n  name: {n}\ncurrent-context: {n}\npreferences: {{}}\nusers:\n- name: {n}\n  user: {{}}\n",
-            url = self.url(),
-            n = CONTEXT_NAME
+        let credentials = self
+            .admin
+            .clone()
+            .map_or(Credentials::None, Credentials::ClientCertificate);
+        kubeconfig_yaml(&self.url(), self.ca_pem(), &credentials)
+    }
+
+    /// A kubeconfig for this simulator that authenticates with `token`.
+    pub fn kubeconfig_yaml_with_token(&self, token: &str) -> String {
+        kubeconfig_yaml(
+            &self.url(),
+            self.ca_pem(),
+            &Credentials::Token(token.to_owned()),
         )
     }
 

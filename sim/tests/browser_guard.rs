@@ -1,5 +1,5 @@
-//! Issue 7 point 8: until it has authentication, the simulator keeps web
-//! pages out. It refuses requests naming a foreign `Host` (DNS rebinding),
+//! Issue 7 point 8: the simulator keeps web pages out, which matters most
+//! with `--insecure-http`, where it has no authentication. It refuses requests naming a foreign `Host` (DNS rebinding),
 //! cross-site `Origin`s and writes that are not JSON, YAML, a patch or
 //! protobuf (form and `text/plain` posts), and will not listen beyond
 //! loopback unless told that this is unsafe.
@@ -25,6 +25,17 @@ async fn raw(addr: std::net::SocketAddr, head: &str, body: &str) -> (u16, Value)
     (code, json)
 }
 
+/// A simulator serving plain HTTP (`--insecure-http`), where the guard
+/// is all that keeps a web page from controlling the cluster; these
+/// tests speak raw HTTP/1.1 to it.
+fn insecure() -> SimConfig {
+    SimConfig {
+        clock_factor: 20.0,
+        insecure_http: true,
+        ..SimConfig::default()
+    }
+}
+
 /// Writes the request, reads the whole answer (the server closes the
 /// connection after it).
 async fn exchange(addr: std::net::SocketAddr, head: &str, body: &str) -> String {
@@ -41,7 +52,7 @@ async fn exchange(addr: std::net::SocketAddr, head: &str, body: &str) -> String 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_foreign_host_is_refused_and_loopback_names_are_served() {
-    let sim = common::start().await;
+    let sim = common::start_with(insecure()).await;
     let addr = sim.handle.addr();
     let port = addr.port();
     for host in [
@@ -74,7 +85,7 @@ async fn a_foreign_host_is_refused_and_loopback_names_are_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_and_cross_site_writes_change_nothing() {
-    let sim = common::start().await;
+    let sim = common::start_with(insecure()).await;
     let addr = sim.handle.addr();
     let host = format!("Host: 127.0.0.1:{}", addr.port());
     let cm = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"planted"}}"#;
@@ -152,6 +163,7 @@ async fn listening_beyond_loopback_needs_the_unsafe_flag() {
     let sim = common::start_with(SimConfig {
         listen: "0.0.0.0:0".parse().unwrap(),
         unsafe_listen_any: true,
+        insecure_http: true,
         clock_factor: 20.0,
         ..SimConfig::default()
     })

@@ -88,6 +88,10 @@ pub async fn start_sim(bin: &Path, nodes: usize, per_node: usize, dir: &Path) ->
         &p,
         "--kubeconfig-out",
         &k,
+        // The benchmarks' own probes (readiness, pod creations from the
+        // browser script) speak plain HTTP to the cluster; Pilothouse's
+        // side is measured the same either way.
+        "--insecure-http",
     ];
     let child = spawn(bin, &args, &[], &dir.join("sim.log"))?;
     wait_file(&kubeconfig, Duration::from_secs(900)).await?;

@@ -1,8 +1,8 @@
 //! `pilothouse sim`: the embedded cluster in the foreground.
 //!
-//! Serves the simulated cluster's Kubernetes API on loopback (elsewhere only
-//! with `--unsafe-listen-any`: it has no authentication yet), writes a
-//! kubeconfig for it and runs until interrupted (Ctrl-C or SIGTERM).
+//! Serves the simulated cluster's Kubernetes API over HTTPS on loopback
+//! (elsewhere only with `--unsafe-listen-any`), writes a kubeconfig for its
+//! admin and runs until interrupted (Ctrl-C or SIGTERM).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,14 +33,31 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1.0)]
     pub clock_factor: f64,
     /// Allow a non-loopback `--listen` address. UNSAFE: the simulated
-    /// cluster has no authentication yet, so anyone who can reach the
-    /// address controls it.
+    /// cluster is a test bed, not hardened for a network.
     #[arg(long)]
     pub unsafe_listen_any: bool,
+    /// Serve plain HTTP, where every request without credentials is the
+    /// cluster admin (the mode before HTTPS).
+    #[arg(long)]
+    pub insecure_http: bool,
+    /// Bearer tokens the cluster accepts, one user per line in
+    /// kube-apiserver's `--token-auth-file` form:
+    /// `token,user,uid,"group1,group2"`.
+    #[arg(long)]
+    pub token_auth_file: Option<PathBuf>,
 }
 
 /// Runs the simulator until interrupted.
 pub async fn run(args: SimArgs) -> anyhow::Result<()> {
+    let tokens = match &args.token_auth_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            sim::auth::parse_token_file(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Vec::new(),
+    };
     let config = SimConfig {
         listen: args.listen,
         kubeconfig_out: args.kubeconfig_out.clone(),
@@ -51,11 +68,13 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         },
         clock_factor: args.clock_factor,
         unsafe_listen_any: args.unsafe_listen_any,
+        insecure_http: args.insecure_http,
+        tokens,
         ..SimConfig::default()
     };
     if !args.listen.ip().is_loopback() && args.unsafe_listen_any {
         eprintln!(
-            "WARNING: serving the simulated cluster's unauthenticated Kubernetes API on {}: anyone who can reach it controls the cluster",
+            "WARNING: serving the simulated cluster's Kubernetes API on {}: it is a test bed, not hardened for a network",
             args.listen
         );
     }

@@ -1,8 +1,9 @@
-//! Keeping web pages away from an API that has no authentication yet.
+//! Keeping web pages away from the cluster's API.
 //!
-//! Until HTTPS and authentication land, anyone who can send the simulator a
-//! request controls the cluster, and a browser on the same machine can be
-//! made to send one by any page it visits. Three checks close the ways a
+//! With `--insecure-http`, anyone who can send the simulator a request
+//! controls the cluster, and a browser on the same machine can be made to
+//! send one by any page it visits; over HTTPS, a browser that holds a
+//! client certificate of the cluster could be made to use it. Three checks close the ways a
 //! page can reach a loopback server (the middleware runs before everything
 //! else, `/sim/v1` included):
 //!
@@ -124,7 +125,7 @@ fn check_origin(served: &ServedHosts, headers: &HeaderMap) -> Result<(), ApiErro
     match origin.strip_prefix("http://") {
         Some(authority) if served.serves(authority) => Ok(()),
         _ => Err(forbidden(format!(
-            "requests from web pages are refused (Origin {origin:?}); the simulator has no authentication yet"
+            "requests from web pages are refused (Origin {origin:?})"
         ))),
     }
 }

@@ -14,7 +14,10 @@ use serde_json::{Value, json};
 use super::encode::{self, IncludeObject, json_response, wants_table};
 use super::query::Query;
 use super::status::delete_success;
-use super::{ApiError, ApiState, RequestInfo, discovery, eviction, logs, openapi, scale, watch};
+use super::{
+    ApiError, ApiState, RequestInfo, discovery, eviction, logs, openapi, reviews, scale, watch,
+};
+use crate::auth::UserInfo;
 use crate::patch::PatchType;
 use crate::registry::ResourceType;
 use crate::store::{
@@ -50,6 +53,9 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
         || (rt.namespaced && info.namespace.is_empty() && !info.name.is_empty())
     {
         return Err(ApiError::no_route());
+    }
+    if crate::registry::builtin::is_review_group(&rt.group) {
+        return review(state, &rt, &info, req).await;
     }
     let query = Query::parse(req.uri().query().unwrap_or_default());
     let headers = req.headers().clone();
@@ -104,6 +110,27 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
             },
         )),
     }
+}
+
+/// A review: only created, answered, never stored (`reviews.rs`).
+async fn review(
+    state: &ApiState,
+    rt: &ResourceType,
+    info: &RequestInfo,
+    req: Request,
+) -> Result<Response, ApiError> {
+    if info.verb != "create" || !info.subresource.is_empty() {
+        return Err(ApiError::method_not_allowed(&info.verb, &rt.plural));
+    }
+    let user = req
+        .extensions()
+        .get::<UserInfo>()
+        .cloned()
+        .unwrap_or_else(UserInfo::anonymous);
+    let headers = req.headers().clone();
+    let body = super::body::read(req.into_body()).await?;
+    let object = encode::decode_body(&headers, &body, rt)?;
+    reviews::answer(state, &rt.kind, &info.namespace, &user, object)
 }
 
 fn non_resource(

@@ -1,12 +1,14 @@
 //! The Kubernetes REST API over HTTP.
 //!
 //! The request path is an axum middleware chain:
-//! `date → browser guard → request info → authorizer → dispatch`. The guard
-//! (`browser_guard.rs`) refuses what a web page could have sent. [`RequestInfo`] is computed once
-//! and stored as a request extension; the [`Authorizer`] step allows
-//! everything today, and HTTPS, authentication, impersonation and RBAC slot
-//! in as layers around it without touching the handlers.
+//! `date → browser guard → request info → authentication → impersonation →
+//! authorization → dispatch`. The guard (`browser_guard.rs`) refuses what a web page could
+//! have sent. [`RequestInfo`] is computed once and stored as a request
+//! extension, and so is the [`UserInfo`](crate::auth::UserInfo) that
+//! authentication finds (`authorize.rs`); the [`Authorizer`] decides, so
+//! impersonation and RBAC slot in there without touching the handlers.
 
+mod authorize;
 mod body;
 pub mod browser_guard;
 mod date;
@@ -15,11 +17,13 @@ mod encode;
 mod eviction;
 mod faults;
 mod handlers;
+mod impersonate;
 mod logs;
 pub mod open_watches;
 pub mod openapi;
 mod query;
 pub mod request_info;
+mod reviews;
 mod scale;
 pub mod status;
 mod watch;
@@ -27,34 +31,20 @@ mod watch;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
+pub use authorize::forbidden;
 pub use open_watches::{OpenWatches, WatchedType};
 pub use request_info::RequestInfo;
 pub use status::ApiError;
 
+use crate::auth::{Authenticator, Authorizer};
 use crate::store::Store;
 
 /// Largest accepted request body, like kube-apiserver (3 MiB).
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
-
-/// Decides whether a request may proceed (RBAC slots in here).
-pub trait Authorizer: Send + Sync + 'static {
-    /// `Ok` to allow; an error (e.g. 403 Forbidden) to refuse.
-    fn authorize(&self, info: &RequestInfo) -> Result<(), ApiError>;
-}
-
-/// Allows every request (no authentication yet).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct AllowAll;
-
-impl Authorizer for AllowAll {
-    fn authorize(&self, _info: &RequestInfo) -> Result<(), ApiError> {
-        Ok(())
-    }
-}
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -62,6 +52,8 @@ pub struct ApiState {
     pub store: Store,
     /// `host:port` clients reach the server at (reported by `/api`).
     pub server_address: String,
+    /// Who a request is made as (client certificate, token, anonymous).
+    pub authenticator: Authenticator,
     pub authorizer: Arc<dyn Authorizer>,
     /// Flips to `true` on shutdown; long-running responses end then.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
@@ -77,7 +69,18 @@ pub struct ApiState {
 pub fn router(state: ApiState) -> Router {
     Router::new()
         .fallback(handlers::dispatch)
-        .layer(middleware::from_fn_with_state(state.clone(), authorize))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            authorize::authorize,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            impersonate::impersonate,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            authorize::authenticate,
+        ))
         .layer(middleware::from_fn(request_info))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -95,16 +98,4 @@ async fn request_info(mut req: Request, next: Next) -> Response {
     );
     req.extensions_mut().insert(info);
     next.run(req).await
-}
-
-async fn authorize(State(state): State<ApiState>, req: Request, next: Next) -> Response {
-    let info = req
-        .extensions()
-        .get::<RequestInfo>()
-        .cloned()
-        .unwrap_or_default();
-    match state.authorizer.authorize(&info) {
-        Ok(()) => next.run(req).await,
-        Err(e) => e.into_response(),
-    }
 }

@@ -1,12 +1,13 @@
 //! The initial contents of the simulated cluster: a kubeadm-like topology
 //! (a tainted control-plane node with its static pods, workers, node leases,
 //! the standard namespaces and the `kubernetes` Service), the system and
-//! demo workloads (`seed/demo.rs`), optionally with filler pods for scale
-//! tests.
+//! demo workloads (`seed/demo.rs`), the default RBAC policy
+//! (`seed/rbac.rs`), optionally with filler pods for scale tests.
 
 use serde_json::{Value, json};
 
 mod demo;
+mod rbac;
 
 use super::ClusterConfig;
 use crate::registry::builtin::ids;
@@ -63,6 +64,8 @@ pub fn seed(store: &Store, config: &ClusterConfig) -> Result<(), StoreError> {
         static_pod(store, component, &cp_ip)?;
     }
     demo::seed(store, &cp_ip)?;
+    rbac::seed(store)?;
+    super::controllers::aggregate_all(store)?;
     if config.pods_per_node > 0 {
         for (i, (name, control_plane)) in nodes.iter().enumerate() {
             if *control_plane && !config.single_node {

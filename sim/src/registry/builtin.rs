@@ -7,6 +7,8 @@ use super::{ResourceId, ResourceType, Subresource};
 pub const GROUP_ORDER: &[&str] = &[
     "apps",
     "events.k8s.io",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
     "autoscaling",
     "batch",
     "networking.k8s.io",
@@ -18,7 +20,8 @@ pub const GROUP_ORDER: &[&str] = &[
     "discovery.k8s.io",
 ];
 
-const ALL_VERBS: &[&str] = &[
+/// The verbs of a stored kind (and of its `*` RBAC rules).
+pub const ALL_VERBS: &[&str] = &[
     "create",
     "delete",
     "deletecollection",
@@ -395,8 +398,77 @@ const ROWS: &[Row] = &[
     ),
 ];
 
+/// The reviews: kinds that are only created, answer a question about
+/// who is asking or what someone may do, and store nothing
+/// (`api/reviews.rs`). (group, plural, singular, kind, namespaced)
+const REVIEWS: &[(&str, &str, &str, &str, bool)] = &[
+    (
+        "authentication.k8s.io",
+        "selfsubjectreviews",
+        "selfsubjectreview",
+        "SelfSubjectReview",
+        false,
+    ),
+    (
+        "authentication.k8s.io",
+        "tokenreviews",
+        "tokenreview",
+        "TokenReview",
+        false,
+    ),
+    (
+        "authorization.k8s.io",
+        "localsubjectaccessreviews",
+        "localsubjectaccessreview",
+        "LocalSubjectAccessReview",
+        true,
+    ),
+    (
+        "authorization.k8s.io",
+        "selfsubjectaccessreviews",
+        "selfsubjectaccessreview",
+        "SelfSubjectAccessReview",
+        false,
+    ),
+    (
+        "authorization.k8s.io",
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        "SelfSubjectRulesReview",
+        false,
+    ),
+    (
+        "authorization.k8s.io",
+        "subjectaccessreviews",
+        "subjectaccessreview",
+        "SubjectAccessReview",
+        false,
+    ),
+];
+
+/// True for the groups whose kinds are reviews.
+pub fn is_review_group(group: &str) -> bool {
+    matches!(group, "authentication.k8s.io" | "authorization.k8s.io")
+}
+
 /// Every built-in type.
 pub fn resource_types() -> Vec<ResourceType> {
+    let reviews = REVIEWS.iter().map(
+        |&(group, plural, singular, kind, namespaced)| ResourceType {
+            group: group.into(),
+            version: "v1".into(),
+            plural: plural.into(),
+            singular: singular.into(),
+            kind: kind.into(),
+            namespaced,
+            short_names: Vec::new(),
+            categories: Vec::new(),
+            verbs: strings(&["create"]),
+            subresources: Vec::new(),
+            scale_paths: None,
+            custom: false,
+        },
+    );
     ROWS.iter()
         .map(
             |&(group, version, plural, singular, kind, namespaced, short, all, subs)| {
@@ -449,6 +521,7 @@ pub fn resource_types() -> Vec<ResourceType> {
                 }
             },
         )
+        .chain(reviews)
         .collect()
 }
 

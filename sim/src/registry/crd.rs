@@ -80,19 +80,10 @@ pub fn resource_types_from_crd(crd: &Value) -> Vec<ResourceType> {
                 namespaced,
                 short_names: strings(&names["shortNames"]),
                 categories: strings(&names["categories"]),
-                verbs: [
-                    "create",
-                    "delete",
-                    "deletecollection",
-                    "get",
-                    "list",
-                    "patch",
-                    "update",
-                    "watch",
-                ]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+                verbs: super::builtin::ALL_VERBS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
                 subresources,
                 scale_paths,
                 custom: true,

@@ -133,6 +133,13 @@ impl Store {
         self.lock().rv
     }
 
+    /// The revision of the newest change to objects of `id` (0 before the
+    /// first): tells a cache of one kind, such as RBAC's policy, whether
+    /// it is stale without listing.
+    pub fn type_revision(&self, id: &ResourceId) -> u64 {
+        self.lock().tables.get(id).map_or(0, |t| *t.notify.borrow())
+    }
+
     /// The resource type stored under `id`, or a 404 naming it.
     pub fn resource_type(&self, id: &ResourceId) -> Result<Arc<ResourceType>, StoreError> {
         self.inner

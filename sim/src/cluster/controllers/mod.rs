@@ -1,11 +1,13 @@
 //! The workload controllers of the simulated cluster — ReplicaSet,
 //! Deployment, StatefulSet, DaemonSet, Job, CronJob, Endpoints,
-//! EndpointSlices and PodDisruptionBudgets (disruption) — written like kube-controller-manager's: level-triggered
+//! EndpointSlices, PodDisruptionBudgets (disruption) and ClusterRole
+//! aggregation — written like kube-controller-manager's: level-triggered
 //! reconcilers over the store's public API (watch → work queue keyed by
 //! object → reconcile from the current state), owner references with
 //! `controller: true`, adoption and release by selector, and the events
 //! `kubectl describe` shows. Deleting what they own is left to `crate::gc`.
 
+mod clusterrole_aggregation;
 mod cron;
 mod cronjob;
 mod daemonset;
@@ -27,6 +29,8 @@ use tokio::task::JoinHandle;
 
 use super::ClusterContext;
 
+pub(super) use clusterrole_aggregation::aggregate_all;
+
 /// Spawns every controller; the tasks end on shutdown.
 pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
@@ -41,6 +45,7 @@ pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
         daemonset::controller(ctx),
         volume::controller(ctx),
         disruption::controller(ctx),
+        clusterrole_aggregation::controller(ctx),
     ] {
         tasks.extend(controller.spawn(&ctx.store, &ctx.shutdown));
     }
