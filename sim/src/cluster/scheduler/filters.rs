@@ -12,10 +12,18 @@ use crate::cluster::quantity::Resources;
 pub enum Misfit {
     Unschedulable,
     NotReady,
-    Taint { key: String, value: String },
+    Taint {
+        key: String,
+        value: String,
+    },
     Affinity,
     Insufficient(&'static str),
     TooManyPods,
+    /// A `DoNotSchedule` spread constraint: placing the pod here would
+    /// skew its domain too far, or the node lacks the topology label.
+    TopologySpread {
+        missing_label: bool,
+    },
 }
 
 impl Misfit {
@@ -30,12 +38,27 @@ impl Misfit {
             Misfit::Affinity => "node(s) didn't match Pod's node affinity/selector".into(),
             Misfit::Insufficient(r) => format!("Insufficient {r}"),
             Misfit::TooManyPods => "Too many pods".into(),
+            Misfit::TopologySpread {
+                missing_label: false,
+            } => "node(s) didn't match pod topology spread constraints".into(),
+            Misfit::TopologySpread {
+                missing_label: true,
+            } => "node(s) didn't match pod topology spread constraints (missing required label)"
+                .into(),
         }
     }
 
-    /// True if evicting lower-priority pods could help (resources only).
+    /// True if evicting lower-priority pods could help (resources, and
+    /// a skew that fewer pods would mend, as upstream's statuses say).
     pub fn preemption_may_help(&self) -> bool {
-        matches!(self, Misfit::Insufficient(_) | Misfit::TooManyPods)
+        matches!(
+            self,
+            Misfit::Insufficient(_)
+                | Misfit::TooManyPods
+                | Misfit::TopologySpread {
+                    missing_label: false
+                }
+        )
     }
 }
 
@@ -136,7 +159,7 @@ pub fn tolerates(t: &Value, key: &str, value: &str, effect: &str) -> bool {
 }
 
 /// `nodeSelector` and required node affinity.
-fn affinity_matches(spec: &Value, node: &Value) -> bool {
+pub fn affinity_matches(spec: &Value, node: &Value) -> bool {
     let labels = &node["metadata"]["labels"];
     if let Some(selector) = spec["nodeSelector"].as_object()
         && !selector

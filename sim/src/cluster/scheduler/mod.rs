@@ -276,11 +276,21 @@ impl Scheduler {
                 .collect(),
             None => self.nodes.iter().collect(),
         };
+        let hard_spread = spread::HardConstraints::of(&self.placed, pod, || {
+            self.nodes
+                .values()
+                .map(|n| n.value())
+                .filter(|n| filters::affinity_matches(&pod["spec"], n))
+                .collect()
+        });
         let mut best = Vec::new();
         let mut misfits = Vec::new();
         for (name, node) in nodes {
             let usage = self.usage.get(name).copied().unwrap_or_default();
-            let why = filters::check(pod, request, node.value(), usage);
+            let mut why = filters::check(pod, request, node.value(), usage);
+            if why.is_empty() {
+                why.extend(hard_spread.check(node.value()));
+            }
             if why.is_empty() {
                 best.push((name.as_str(), filters::score(request, node.value(), usage)));
             } else {

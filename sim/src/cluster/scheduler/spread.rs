@@ -9,12 +9,14 @@
 //! and `topology.kubernetes.io/zone` (maxSkew 5), both `ScheduleAnyway`,
 //! over the pods that the Services selecting it and its ReplicaSet or
 //! StatefulSet select. Explicit constraints are honoured the same way for
-//! scoring; `DoNotSchedule` is not enforced as a filter yet.
+//! scoring, and those that say `DoNotSchedule` also filter
+//! ([`HardConstraints`], a port of `filtering.go`).
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use super::filters::Misfit;
 use crate::registry::builtin::ids;
 use crate::store::{LabelSelector, ListOptions, Store};
 
@@ -164,6 +166,104 @@ fn domain_pods(
             .map(|n| counts.get(n.as_str()).copied().unwrap_or(0))
             .sum(),
     )
+}
+
+/// The pod's `DoNotSchedule` constraints as a filter (upstream's
+/// `PodTopologySpread.Filter`): on a node, the pod's domain would then hold
+/// its matching pods plus the pod itself, which may exceed the least
+/// loaded domain's count by at most `maxSkew`.
+pub struct HardConstraints {
+    items: Vec<Hard>,
+}
+
+struct Hard {
+    key: String,
+    max_skew: i64,
+    /// 1 if the pod matches its own constraint's selector.
+    self_match: i64,
+    /// Matching pods per domain (topology value) over the eligible nodes.
+    per_domain: HashMap<String, i64>,
+    /// The least loaded domain's count (0 below `minDomains` domains).
+    min: i64,
+}
+
+impl HardConstraints {
+    /// The pod's hard constraints, counted over the `eligible` nodes (those
+    /// its node selector and affinity allow, taints ignored, as upstream's
+    /// default policies say), which are only asked for when the pod has
+    /// such constraints: most pods have none, and a 5,000-node cluster
+    /// schedules 150,000 of them at start-up.
+    pub fn of<'a>(
+        placed: &Placements,
+        pod: &Value,
+        eligible: impl FnOnce() -> Vec<&'a Value>,
+    ) -> Self {
+        let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default();
+        let hard: Vec<&Value> = pod["spec"]["topologySpreadConstraints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["whenUnsatisfiable"] == "DoNotSchedule")
+            .collect();
+        if hard.is_empty() {
+            return HardConstraints { items: Vec::new() };
+        }
+        let keys: Vec<&str> = hard
+            .iter()
+            .filter_map(|c| c["topologyKey"].as_str())
+            .collect();
+        let counted: Vec<&Value> = eligible()
+            .into_iter()
+            .filter(|n| keys.iter().all(|k| label(n, k).is_some()))
+            .collect();
+        let items = hard
+            .iter()
+            .map(|c| {
+                let key = c["topologyKey"].as_str().unwrap_or_default().to_owned();
+                let selector = LabelSelector::from_json(&c["labelSelector"]);
+                let counts = placed.counts(ns, std::slice::from_ref(&selector));
+                let mut per_domain: HashMap<String, i64> = HashMap::new();
+                for node in &counted {
+                    let name = node["metadata"]["name"].as_str().unwrap_or_default();
+                    let domain = label(node, &key).unwrap_or_default().to_owned();
+                    *per_domain.entry(domain).or_default() +=
+                        counts.get(name).copied().unwrap_or(0);
+                }
+                let min_domains = c["minDomains"].as_i64().unwrap_or(1);
+                let min = if (per_domain.len() as i64) < min_domains {
+                    0
+                } else {
+                    per_domain.values().copied().min().unwrap_or(0)
+                };
+                Hard {
+                    key,
+                    max_skew: c["maxSkew"].as_i64().unwrap_or(1),
+                    self_match: i64::from(!selector.is_empty() && selector.matches(pod)),
+                    per_domain,
+                    min,
+                }
+            })
+            .collect();
+        HardConstraints { items }
+    }
+
+    /// Why the pod may not go to `node`, if a hard constraint says so.
+    pub fn check(&self, node: &Value) -> Option<Misfit> {
+        for h in &self.items {
+            let Some(domain) = label(node, &h.key) else {
+                return Some(Misfit::TopologySpread {
+                    missing_label: true,
+                });
+            };
+            let count = h.per_domain.get(domain).copied().unwrap_or(0);
+            if count + h.self_match - h.min > h.max_skew {
+                return Some(Misfit::TopologySpread {
+                    missing_label: false,
+                });
+            }
+        }
+        None
+    }
 }
 
 /// The pod's `ScheduleAnyway`-or-not constraints, or the system defaults.
