@@ -18,6 +18,7 @@ mod handlers;
 mod logs;
 pub mod open_watches;
 pub mod openapi;
+mod protobuf;
 mod query;
 pub mod request_info;
 mod scale;
