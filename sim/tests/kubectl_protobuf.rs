@@ -214,6 +214,110 @@ async fn typed_creates_match_json_creates() {
     );
 }
 
+/// The other generators of `kubectl create` that go through the typed
+/// clientset, with the zero values a pointer field keeps (`minAvailable: 0`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_typed_creates_match_json_creates() {
+    let sim = common::start().await;
+    sim.kubectl_ok(&["create", "namespace", "twin"]).await;
+
+    let (got, twin) = both_routes(&sim, &["create", "serviceaccount", "robot"], "sa/robot").await;
+    same("serviceaccount", &got, &twin);
+
+    let (got, twin) = both_routes(
+        &sim,
+        &[
+            "create",
+            "role",
+            "reader",
+            "--verb=get,list",
+            "--resource=pods,deployments.apps",
+        ],
+        "role/reader",
+    )
+    .await;
+    same("role", &got, &twin);
+    assert_eq!(
+        got["rules"],
+        json!([
+            {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
+            {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "list"]}
+        ])
+    );
+
+    let (got, twin) = both_routes(
+        &sim,
+        &[
+            "create",
+            "rolebinding",
+            "readers",
+            "--role=reader",
+            "--user=ann",
+            "--serviceaccount=twin:robot",
+        ],
+        "rolebinding/readers",
+    )
+    .await;
+    same("rolebinding", &got, &twin);
+    assert_eq!(
+        got["roleRef"],
+        json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"})
+    );
+
+    let (got, twin) = both_routes(
+        &sim,
+        &[
+            "create",
+            "cronjob",
+            "tick",
+            "--image=busybox:1.36",
+            "--schedule=*/5 * * * *",
+            "--",
+            "date",
+        ],
+        "cronjob/tick",
+    )
+    .await;
+    same("cronjob", &got, &twin);
+    assert_eq!(got["spec"]["schedule"], "*/5 * * * *");
+    let container = &got["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["command"], json!(["date"]));
+
+    let (got, twin) = both_routes(
+        &sim,
+        &[
+            "create",
+            "ingress",
+            "front",
+            "--rule=example.com/api*=web:8080",
+        ],
+        "ingress/front",
+    )
+    .await;
+    same("ingress", &got, &twin);
+    let path = &got["spec"]["rules"][0]["http"]["paths"][0];
+    assert_eq!(path["pathType"], "Prefix");
+    assert_eq!(
+        path["backend"]["service"],
+        json!({"name": "web", "port": {"number": 8080}})
+    );
+
+    let (got, twin) = both_routes(
+        &sim,
+        &[
+            "create",
+            "poddisruptionbudget",
+            "keep",
+            "--selector=app=web",
+            "--min-available=0",
+        ],
+        "pdb/keep",
+    )
+    .await;
+    same("poddisruptionbudget", &got, &twin);
+    assert_eq!(got["spec"]["minAvailable"], 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_protobuf_body_gets_a_400_status() {
     let sim = common::start().await;

@@ -18,8 +18,10 @@
 //! - [`descriptors`]: the compiled descriptors, and the message of a kind.
 //! - [`to_json`]: message → JSON, omitting what Go's JSON omits.
 //! - [`presence`]: which zero values a client meant (Go pointer fields).
+//! - [`embedded`]: Go structs embedded inline, lifted into their parent.
 
 mod descriptors;
+mod embedded;
 mod envelope;
 mod presence;
 mod special;

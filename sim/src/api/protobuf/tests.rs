@@ -279,3 +279,36 @@ fn random_bytes_never_panic() {
         let _ = decode(&junk, ("apps/v1", "Deployment"));
     }
 }
+
+#[test]
+fn embedded_structs_are_inline() {
+    let b = body(
+        "v1",
+        "Pod",
+        json!({"metadata": {"name": "p"}, "spec": {
+            "volumes": [{"name": "cfg", "volumeSource": {"configMap": {
+                "localObjectReference": {"name": "settings"}, "defaultMode": 420}}}],
+            "containers": [{
+                "name": "c",
+                "env": [{"name": "A", "valueFrom": {"secretKeyRef": {
+                    "localObjectReference": {"name": "creds"}, "key": "a"}}}],
+                "readinessProbe": {"handler": {"httpGet": {"path": "/", "port": {"type": 1, "strVal": "http"}}},
+                                   "periodSeconds": 5}
+            }]
+        }}),
+    );
+    let got = decode(&b, ("", "")).expect("decodes");
+    assert_eq!(
+        got["spec"]["volumes"],
+        json!([{"name": "cfg", "configMap": {"name": "settings", "defaultMode": 420}}])
+    );
+    let c = &got["spec"]["containers"][0];
+    assert_eq!(
+        c["env"],
+        json!([{"name": "A", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "a"}}}])
+    );
+    assert_eq!(
+        c["readinessProbe"],
+        json!({"httpGet": {"path": "/", "port": "http"}, "periodSeconds": 5})
+    );
+}

@@ -3,7 +3,8 @@
 //!
 //! - Field names: go-to-protobuf names every `.proto` field after the Go
 //!   field's JSON tag (`generateName`, `externalIPs`), so a field's proto
-//!   name is its JSON name.
+//!   name is its JSON name; embedded structs' fields are lifted into the
+//!   outer object ([`super::embedded`]).
 //! - Unset fields, empty lists and maps, and zero scalars are omitted as
 //!   `omitempty` does; [`super::presence`] keeps the zeros that pointer
 //!   fields were set to.
@@ -19,6 +20,7 @@ use prost_reflect::{DynamicMessage, MapKey, ReflectMessage, Value as Field};
 use serde_json::{Map, Value};
 
 use super::ProtobufError;
+use super::embedded::is_inline;
 use super::presence::keeps_zero;
 use super::special::Special;
 
@@ -31,8 +33,17 @@ impl Converter {
     /// The JSON object of `m`'s set fields.
     pub fn message(&self, m: &DynamicMessage) -> Result<Value, ProtobufError> {
         let mut object = Map::new();
+        let full_name = m.descriptor().full_name().to_owned();
         for (field, value) in m.fields() {
             let name = field.name();
+            if let Field::Message(inner) = value
+                && is_inline(&full_name, name)
+            {
+                if let Some(Value::Object(fields)) = self.nested(inner)? {
+                    object.extend(fields);
+                }
+                continue;
+            }
             let json = match value {
                 Field::List(items) if items.is_empty() => None,
                 Field::Map(entries) if entries.is_empty() => None,
