@@ -2,8 +2,9 @@
 //! (`kubectl create namespace/deployment/configmap/secret/job`), create the
 //! same objects as the JSON route (`--dry-run=client -o json` then
 //! `create -f`, which sends JSON); `expose` and `run` (JSON today, protobuf
-//! if kubectl switches them) are held to the same comparison. A malformed
-//! protobuf body gets a 400 Status.
+//! if kubectl switches them) are held to the same comparison. `kubectl
+//! drain --disable-eviction` deletes with protobuf `DeleteOptions`. A
+//! malformed protobuf body gets a 400 Status.
 
 mod common;
 
@@ -316,6 +317,56 @@ async fn more_typed_creates_match_json_creates() {
     .await;
     same("poddisruptionbudget", &got, &twin);
     assert_eq!(got["spec"]["minAvailable"], 0);
+}
+
+/// `kubectl drain --disable-eviction` deletes each pod with a protobuf
+/// `DeleteOptions` body (`gracePeriodSeconds: 0` here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drain_without_eviction_deletes_with_protobuf_options() {
+    let sim = common::start().await;
+    let victim = common::eventually(
+        "a pod of a controller other than a DaemonSet on worker-2",
+        || {
+            let sim = &sim;
+            async move { pods_on_worker_2(sim).await.into_iter().next() }
+        },
+    )
+    .await;
+    let out = sim
+        .kubectl_ok(&[
+            "drain",
+            "worker-2",
+            "--ignore-daemonsets",
+            "--delete-emptydir-data",
+            "--force",
+            "--disable-eviction",
+            "--grace-period=0",
+            "--timeout=80s",
+        ])
+        .await;
+    assert!(out.contains(&format!("pod/{victim} deleted")), "{out}");
+    assert!(out.contains("node/worker-2 drained"), "{out}");
+    let left = pods_on_worker_2(&sim).await;
+    assert!(left.is_empty(), "pods left on worker-2: {left:?}");
+}
+
+/// Names of the pods on worker-2 that drain deletes (all but DaemonSets').
+async fn pods_on_worker_2(sim: &common::TestSim) -> Vec<String> {
+    let list = sim
+        .kubectl_json(&[
+            "get",
+            "pods",
+            "-A",
+            "--field-selector=spec.nodeName=worker-2",
+        ])
+        .await;
+    list["items"]
+        .as_array()
+        .expect("a pod list")
+        .iter()
+        .filter(|p| p["metadata"]["ownerReferences"][0]["kind"] != "DaemonSet")
+        .filter_map(|p| p["metadata"]["name"].as_str().map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
