@@ -107,4 +107,6 @@ fn decode_nested(body: &[u8], default: (&str, &str), depth: usize) -> Result<Val
 }
 
 #[cfg(test)]
+mod captured;
+#[cfg(test)]
 mod tests;

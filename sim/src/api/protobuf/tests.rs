@@ -312,15 +312,3 @@ fn embedded_structs_are_inline() {
         json!({"httpGet": {"path": "/", "port": "http"}, "periodSeconds": 5})
     );
 }
-
-/// The body `kubectl drain --disable-eviction --grace-period=0` (1.32)
-/// sent with each DELETE, as captured: the zero grace period must survive.
-#[test]
-fn kubectls_delete_options_body() {
-    let captured = b"k8s\0\x0a\x13\x0a\x02v1\x12\x0dDeleteOptions\x12\x02\x08\x00\x1a\x00\x22\x00";
-    let got = decode(captured, ("meta.k8s.io/v1", "DeleteOptions")).expect("decodes");
-    assert_eq!(
-        got,
-        json!({"apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 0})
-    );
-}
