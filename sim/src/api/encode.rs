@@ -1,5 +1,5 @@
 //! Response encoding (JSON objects, lists spliced from stored bytes, Tables)
-//! and request body decoding (JSON or YAML).
+//! and request body decoding (JSON, YAML or Kubernetes protobuf).
 
 use std::sync::Arc;
 
@@ -135,15 +135,12 @@ pub fn table_response(table: &Value) -> Response {
         .expect("valid response")
 }
 
-/// Decodes a request body by its `Content-Type` (JSON or YAML).
+/// Decodes a request body by its `Content-Type` (JSON, YAML or protobuf).
 pub fn decode_body(headers: &HeaderMap, body: &[u8], rt: &ResourceType) -> Result<Value, ApiError> {
     let ct = content_type(headers);
-    if ct.contains("protobuf") {
-        return Err(ApiError::unsupported_media_type(
-            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (protobuf request bodies are not supported by the Pilothouse simulator yet)",
-        ));
-    }
-    let value: Value = if ct.contains("yaml") {
+    let value: Value = if is_protobuf(&ct) {
+        decode_protobuf(body, (&rt.api_version(), &rt.kind))?
+    } else if ct.contains("yaml") {
         let text = std::str::from_utf8(body)
             .map_err(|e| ApiError::bad_request(format!("the request body is not UTF-8: {e}")))?;
         serde_saphyr::from_str(text)
@@ -163,6 +160,23 @@ pub fn decode_body(headers: &HeaderMap, body: &[u8], rt: &ResourceType) -> Resul
         )));
     }
     Ok(value)
+}
+
+/// True for `application/vnd.kubernetes.protobuf` (with any parameters).
+pub fn is_protobuf(content_type: &str) -> bool {
+    content_type.split(';').next().unwrap_or_default().trim() == super::protobuf::MEDIA_TYPE
+}
+
+/// Decodes a protobuf body into the JSON object a JSON body would hold;
+/// `default` (`(apiVersion, kind)`) stands in for an envelope that names
+/// no type. A malformed body is the client's fault: 400, never a panic.
+pub fn decode_protobuf(body: &[u8], default: (&str, &str)) -> Result<Value, ApiError> {
+    super::protobuf::decode(body, default).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the object provided is unrecognized (must be of type {}): couldn't decode the protobuf body: {e}",
+            default.1
+        ))
+    })
 }
 
 /// The request's `Content-Type` (lower case, without parameters kept apart).

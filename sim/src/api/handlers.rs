@@ -311,7 +311,7 @@ impl Ctx<'_> {
     }
 
     fn delete(&self, body: &[u8]) -> Result<Response, ApiError> {
-        let opts = delete_options(self.query, body)?;
+        let opts = delete_options(self.headers, self.query, body)?;
         let id = self.rt.id();
         match self
             .state
@@ -330,7 +330,7 @@ impl Ctx<'_> {
     }
 
     fn delete_collection(&self, body: &[u8]) -> Result<Response, ApiError> {
-        let opts = delete_options(self.query, body)?;
+        let opts = delete_options(self.headers, self.query, body)?;
         let list_opts = self.query.list_options(self.rt, &self.info.namespace)?;
         let id = self.rt.id();
         let page = self.state.store.list(
@@ -374,10 +374,17 @@ fn patch_type(headers: &HeaderMap) -> Result<PatchType, ApiError> {
     }
 }
 
-/// `DeleteOptions` from the body (JSON) and the query string.
-fn delete_options(query: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError> {
+/// `DeleteOptions` from the body (JSON, or protobuf as `kubectl drain`
+/// sends it) and the query string.
+fn delete_options(
+    headers: &HeaderMap,
+    query: &Query,
+    body: &[u8],
+) -> Result<DeleteOptions, ApiError> {
     let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
         json!({})
+    } else if encode::is_protobuf(&encode::content_type(headers)) {
+        encode::decode_protobuf(body, ("meta.k8s.io/v1", "DeleteOptions"))?
     } else {
         serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("error decoding DeleteOptions: {e}")))?

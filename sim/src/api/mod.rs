@@ -21,6 +21,7 @@ mod impersonate;
 mod logs;
 pub mod open_watches;
 pub mod openapi;
+mod protobuf;
 mod query;
 pub mod request_info;
 mod reviews;
