@@ -255,3 +255,98 @@ async fn view_aggregates_a_role_labelled_for_it() {
     }
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_auth_can_i_and_whoami_agree_with_real_requests() {
+    let sim = common::start_with(with_viewer()).await;
+    grant_view(&sim).await;
+    let viewer = viewer_kubeconfig(&sim);
+    let as_viewer = |args: &[&'static str]| {
+        let mut all = vec!["--kubeconfig", viewer.as_str()];
+        all.extend(args);
+        all
+    };
+    let answer = |out: std::process::Output| {
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        )
+    };
+    for (who, args) in [
+        (
+            "the viewer",
+            as_viewer(&["auth", "can-i", "list", "pods", "-n", "demo"]),
+        ),
+        (
+            "the admin as the viewer",
+            vec!["--as=viewer", "auth", "can-i", "list", "pods", "-n", "demo"],
+        ),
+    ] {
+        assert_eq!(
+            answer(sim.kubectl(&args).await),
+            (Some(0), "yes".into()),
+            "{who}"
+        );
+    }
+    for (who, args) in [
+        (
+            "the viewer",
+            as_viewer(&["auth", "can-i", "delete", "pods", "-n", "demo"]),
+        ),
+        (
+            "the admin as the viewer",
+            vec![
+                "--as=viewer",
+                "auth",
+                "can-i",
+                "delete",
+                "pods",
+                "-n",
+                "demo",
+            ],
+        ),
+        (
+            "the viewer, secrets",
+            as_viewer(&["auth", "can-i", "get", "secrets", "-n", "demo"]),
+        ),
+    ] {
+        assert_eq!(
+            answer(sim.kubectl(&args).await),
+            (Some(1), "no".into()),
+            "{who}"
+        );
+    }
+    assert_eq!(
+        answer(
+            sim.kubectl(&["auth", "can-i", "delete", "pods", "-n", "demo"])
+                .await
+        ),
+        (Some(0), "yes".into()),
+        "the admin"
+    );
+
+    let list = sim
+        .kubectl_ok(&as_viewer(&["auth", "can-i", "--list", "-n", "demo"]))
+        .await;
+    let pods = list
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some("pods"))
+        .unwrap_or_else(|| panic!("no pods row in:\n{list}"));
+    assert!(pods.ends_with("[get list watch]"), "{list}");
+    assert!(
+        !list.contains("[*]"),
+        "a viewer has no wildcard verbs:\n{list}"
+    );
+
+    let whoami = sim.kubectl_ok(&as_viewer(&["auth", "whoami"])).await;
+    assert!(
+        whoami.contains("viewer") && whoami.contains("system:authenticated"),
+        "{whoami}"
+    );
+    let admin = sim.kubectl_ok(&["auth", "whoami"]).await;
+    assert!(
+        admin.contains("kubernetes-admin") && admin.contains("system:masters"),
+        "{admin}"
+    );
+    sim.shutdown().await;
+}
