@@ -63,15 +63,20 @@ impl Saver {
     }
 
     /// Saves every [`SAVE_INTERVAL`] if something changed, until aborted.
-    /// A failed save is logged and tried again next time.
+    /// A save that takes long (a big cluster) stretches the wait after it
+    /// to nine times its duration, so saving takes at most a tenth of a
+    /// core and of the disk. A failed save is logged and tried again.
     pub fn spawn_periodic(self: &Arc<Self>) -> JoinHandle<()> {
         let saver = self.clone();
         tokio::spawn(async move {
+            let mut wait = SAVE_INTERVAL;
             loop {
-                tokio::time::sleep(SAVE_INTERVAL).await;
+                tokio::time::sleep(wait).await;
+                let started = std::time::Instant::now();
                 if let Err(e) = saver.save_async(false).await {
                     tracing::warn!("{e}");
                 }
+                wait = SAVE_INTERVAL.max(started.elapsed() * 9);
             }
         })
     }

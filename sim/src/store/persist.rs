@@ -84,7 +84,12 @@ impl Store {
         }
         let mut entries = Vec::with_capacity(objects.len());
         for (id, value) in objects {
-            let rt = self.resource_type(&id)?;
+            let rt = self.resource_type(&id).map_err(|_| {
+                StoreError::BadRequest(format!(
+                    "the saved state holds {}, a type neither built in nor defined by a saved CRD",
+                    id.qualified()
+                ))
+            })?;
             let name = super::object::name(&value).to_string();
             if name.is_empty() {
                 return Err(StoreError::BadRequest(format!(
@@ -295,5 +300,9 @@ mod tests {
             .restore(vec![(ns, json!({"metadata": {"name": "a"}}))], 1)
             .unwrap_err();
         assert!(err.to_string().contains("resourceVersion"), "{err}");
+        let widgets = ResourceId::new("example.com", "widgets");
+        let saved = json!({"metadata": {"name": "w", "resourceVersion": "2"}});
+        let err = store().restore(vec![(widgets, saved)], 2).unwrap_err();
+        assert!(err.to_string().contains("widgets.example.com"), "{err}");
     }
 }
