@@ -28,6 +28,14 @@ impl Clock {
     /// A clock running at `factor` × real time (1.0 = real time). Factors
     /// below 0.001 are raised to 0.001.
     pub fn new(factor: f64) -> Self {
+        Self::starting_at(factor, Utc::now())
+    }
+
+    /// A clock running at `factor` × real time whose simulated time is
+    /// `start` now: a cluster restarted from a saved state continues its
+    /// own time from where it was saved (see `crate::persist`), so the
+    /// timestamps it stored never lie in the future.
+    pub fn starting_at(factor: f64, start: DateTime<Utc>) -> Self {
         Self {
             inner: Arc::new(ClockInner {
                 factor: if factor.is_finite() {
@@ -36,7 +44,7 @@ impl Clock {
                     1.0
                 },
                 real_start: Instant::now(),
-                sim_start: Utc::now(),
+                sim_start: start,
             }),
         }
     }
@@ -118,6 +126,17 @@ mod tests {
         let passed = clock.now() - before;
         assert!(passed >= chrono::Duration::seconds(2), "{passed}");
         assert!(clock.to_real(Duration::from_secs(10)) == Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_clock_can_continue_from_a_saved_time() {
+        let saved = parse_time("2020-05-06T07:08:09Z").unwrap();
+        let clock = Clock::starting_at(1.0, saved);
+        let now = clock.now();
+        assert!(
+            now >= saved && now - saved < chrono::Duration::seconds(5),
+            "{now}"
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! (served types, including CRDs), [`gc`] (ownerReference garbage collection,
 //! namespace finalization, graceful pod deletion), [`api`] (the HTTP API),
 //! [`auth`] (the cluster's CA and who a request is made as), [`cluster`]
-//! (the simulated cluster's contents and behaviour), and [`server`]
+//! (the simulated cluster's contents and behaviour), [`persist`] (the
+//! state and CA kept in a data directory across restarts), and [`server`]
 //! (binding, HTTPS, kubeconfig, lifecycle).
 
 pub mod admission;
@@ -18,6 +19,7 @@ pub mod gc;
 pub mod kubeconfig;
 mod listener;
 pub mod patch;
+pub mod persist;
 pub mod registry;
 pub mod server;
 pub mod store;

@@ -1,6 +1,7 @@
 //! Starting and stopping a simulator: store, seed, garbage collector,
 //! cluster behaviour, its certificate authority and the HTTPS listener,
-//! plus the kubeconfig that points kubectl and kube-rs at it.
+//! plus the kubeconfig that points kubectl and kube-rs at it; with a data
+//! directory, the saved state and CA instead of a fresh seed and CA.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ use crate::clock::Clock;
 use crate::cluster::faults::Faults;
 use crate::cluster::{self, ClusterConfig, ClusterContext};
 use crate::kubeconfig::{Credentials, kubeconfig_yaml};
+use crate::persist::{DataDir, PersistError, Saver};
 use crate::store::{Store, StoreConfig, StoreError};
 
 pub use crate::kubeconfig::CONTEXT_NAME;
@@ -51,6 +53,12 @@ pub struct SimConfig {
     /// restarted cluster keeps its own (see [`SimHandle::pki`]); `None`
     /// makes new ones.
     pub pki: Option<Arc<Pki>>,
+    /// Keep the cluster's state and CA in this directory across restarts
+    /// (`--data-dir`; see [`crate::persist`]): a saved state is loaded
+    /// instead of seeding (the `cluster` topology is then ignored), and
+    /// the state is saved while running and on shutdown. `None` writes
+    /// nothing anywhere.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -66,6 +74,7 @@ impl Default for SimConfig {
             insecure_http: false,
             tokens: Vec::new(),
             pki: None,
+            data_dir: None,
         }
     }
 }
@@ -86,6 +95,10 @@ pub enum SimError {
     Pki(#[from] PkiError),
     #[error("cannot seed the cluster: {0}")]
     Seed(#[from] StoreError),
+    /// The data directory's files could not be read or written (a corrupt
+    /// saved state among them: it is never seeded over).
+    #[error("{0}")]
+    DataDir(#[from] PersistError),
     #[error("cannot write the kubeconfig {path}: {source}")]
     Kubeconfig {
         path: PathBuf,
@@ -110,6 +123,8 @@ pub struct SimHandle {
     pki: Option<Arc<Pki>>,
     /// The admin's client certificate (HTTPS only).
     admin: Option<ClientCertificate>,
+    /// Saves the state into the data directory, if there is one.
+    saver: Option<Arc<Saver>>,
 }
 
 impl Sim {
@@ -121,9 +136,39 @@ impl Sim {
                 addr: config.listen,
             });
         }
-        let clock = Clock::new(config.clock_factor);
+        let data_dir = config.data_dir.as_deref().map(DataDir::open).transpose()?;
+        let saved = match &data_dir {
+            Some(dir) => dir.load_state()?,
+            None => None,
+        };
+        let clock = match &saved {
+            Some(saved) => Clock::starting_at(config.clock_factor, saved.time),
+            None => Clock::new(config.clock_factor),
+        };
         let store = Store::new(config.store.clone(), clock.clone());
-        cluster::seed(&store, &config.cluster)?;
+        let saver = match (data_dir, saved) {
+            (Some(dir), Some(saved)) => {
+                let revision = saved.revision;
+                store
+                    .restore(saved.objects, revision)
+                    .map_err(|e| PersistError {
+                        action: "load the saved cluster state from",
+                        path: dir.state_path(),
+                        message: e.to_string(),
+                    })?;
+                Some(Saver::new(dir, store.clone(), store.current_rv()))
+            }
+            (Some(dir), None) => {
+                cluster::seed(&store, &config.cluster)?;
+                let saver = Saver::new(dir, store.clone(), 0);
+                saver.save_async(true).await?;
+                Some(saver)
+            }
+            (None, _) => {
+                cluster::seed(&store, &config.cluster)?;
+                None
+            }
+        };
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|source| SimError::Bind {
@@ -137,10 +182,22 @@ impl Sim {
         let (tls, pki, admin) = if config.insecure_http {
             (None, None, None)
         } else {
-            let pki = match &config.pki {
-                Some(pki) => pki.clone(),
-                None => Arc::new(Pki::generate(Some(addr.ip()))?),
+            let ip = Some(addr.ip());
+            let saved_ca = match (&config.pki, &saver) {
+                (None, Some(saver)) => saver.dir().load_ca(ip)?.map(Arc::new),
+                _ => None,
             };
+            let loaded = saved_ca.is_some();
+            let pki = match (saved_ca, &config.pki) {
+                (Some(pki), _) => pki,
+                (None, Some(pki)) => pki.clone(),
+                (None, None) => Arc::new(Pki::generate(ip)?),
+            };
+            if let Some(saver) = &saver
+                && !loaded
+            {
+                saver.dir().save_ca(&pki)?;
+            }
             let admin = pki.client_certificate(ADMIN_USER, &[MASTERS])?;
             (Some(pki.server_config()?), Some(pki), Some(admin))
         };
@@ -164,6 +221,9 @@ impl Sim {
                 faults: faults.clone(),
             };
             tasks.extend(cluster::start(&ctx));
+        }
+        if let Some(saver) = &saver {
+            tasks.push(saver.spawn_periodic());
         }
         let state = ApiState {
             store: store.clone(),
@@ -193,6 +253,7 @@ impl Sim {
             watches,
             pki,
             admin,
+            saver,
         };
         if let Some(path) = &config.kubeconfig_out {
             crate::kubeconfig::write_private(path, &handle.kubeconfig_yaml()).map_err(
@@ -271,12 +332,23 @@ impl SimHandle {
     }
 
     /// Stops serving: ends watch and log streams, the listener and the
-    /// cluster tasks, and waits for the server to finish.
+    /// cluster tasks, and waits for the server to finish; with a data
+    /// directory, then saves the final state (a failure is logged).
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.server.await;
-        for t in self.tasks {
+        for t in &self.tasks {
             t.abort();
+        }
+        for t in self.tasks {
+            // Stopped at its next await; writes are synchronous, so once
+            // every task is stopped the saved state is the final one.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), t).await;
+        }
+        if let Some(saver) = self.saver
+            && let Err(e) = saver.save_async(true).await
+        {
+            tracing::error!("{e}");
         }
     }
 

@@ -13,6 +13,7 @@ use rcgen::{
     KeyUsagePurpose, SanType,
 };
 use rustls::RootCertStore;
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::WebPkiClientVerifier;
 
@@ -27,6 +28,8 @@ pub enum PkiError {
     Tls(#[from] rustls::Error),
     #[error("cannot configure client certificates: {0}")]
     Verifier(#[from] rustls::server::VerifierBuilderError),
+    #[error("{0}")]
+    Saved(String),
 }
 
 /// A client certificate and its key, PEM-encoded (for a kubeconfig).
@@ -38,8 +41,8 @@ pub struct ClientCertificate {
 
 /// The cluster's CA and serving certificate.
 pub struct Pki {
-    ca_params: CertificateParams,
-    ca_key: KeyPair,
+    /// Signs the serving and client certificates.
+    issuer: Issuer<'static, KeyPair>,
     ca_pem: String,
     ca_der: CertificateDer<'static>,
     serving: (CertificateDer<'static>, PrivatePkcs8KeyDer<'static>),
@@ -67,7 +70,46 @@ impl Pki {
             KeyUsagePurpose::DigitalSignature,
         ];
         let ca = ca_params.self_signed(&ca_key)?;
+        let issuer = Issuer::new(ca_params, ca_key);
+        Self::with_ca(issuer, ca.pem(), ca.der().clone(), extra_ip)
+    }
 
+    /// The CA saved from an earlier run (its certificate and key, PEM, as
+    /// [`Pki::ca_pem`] and [`Pki::ca_key_pem`] gave them), so certificates
+    /// it signed before — kubeconfigs written then — stay valid; and a new
+    /// serving certificate signed by it for the names of
+    /// [`Pki::generate`], so it always names the current listen address.
+    pub fn from_saved_ca(
+        ca_pem: &str,
+        ca_key_pem: &str,
+        extra_ip: Option<IpAddr>,
+    ) -> Result<Pki, PkiError> {
+        let ca_der = CertificateDer::from_pem_slice(ca_pem.as_bytes())
+            .map_err(|e| PkiError::Saved(format!("the CA certificate does not parse: {e}")))?;
+        let key = KeyPair::from_pem(ca_key_pem)
+            .map_err(|e| PkiError::Saved(format!("the CA key does not parse: {e}")))?;
+        let (_, cert) = x509_parser::parse_x509_certificate(ca_der.as_ref())
+            .map_err(|e| PkiError::Saved(format!("the CA certificate does not parse: {e}")))?;
+        if cert.public_key().subject_public_key.data.as_ref() != key.public_key_raw() {
+            return Err(PkiError::Saved(
+                "the CA key does not belong to the CA certificate".into(),
+            ));
+        }
+        let issuer = Issuer::from_ca_cert_der(&ca_der, key)?;
+        Self::with_ca(issuer, ca_pem.to_owned(), ca_der, extra_ip)
+    }
+
+    /// The CA's private key, PEM-encoded (PKCS#8), to save it.
+    pub fn ca_key_pem(&self) -> String {
+        self.issuer.key().serialize_pem()
+    }
+
+    fn with_ca(
+        issuer: Issuer<'static, KeyPair>,
+        ca_pem: String,
+        ca_der: CertificateDer<'static>,
+        extra_ip: Option<IpAddr>,
+    ) -> Result<Pki, PkiError> {
         let serving_key = KeyPair::generate()?;
         let mut params = CertificateParams::new(vec!["localhost".to_owned()])?;
         params
@@ -81,17 +123,15 @@ impl Pki {
             .extend(ips.into_iter().map(SanType::IpAddress));
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        let issuer = Issuer::from_params(&ca_params, &ca_key);
         let serving = params.signed_by(&serving_key, &issuer)?;
         let serving = (
             serving.der().clone(),
             PrivatePkcs8KeyDer::from(serving_key.serialize_der()),
         );
         Ok(Pki {
-            ca_pem: ca.pem(),
-            ca_der: ca.der().clone(),
-            ca_params,
-            ca_key,
+            issuer,
+            ca_pem,
+            ca_der,
             serving,
         })
     }
@@ -118,8 +158,7 @@ impl Pki {
         }
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        let issuer = Issuer::from_params(&self.ca_params, &self.ca_key);
-        let cert = params.signed_by(&key, &issuer)?;
+        let cert = params.signed_by(&key, &self.issuer)?;
         Ok(ClientCertificate {
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),
@@ -170,7 +209,6 @@ pub fn user_of_certificate(der: &CertificateDer<'_>) -> Option<UserInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rustls::pki_types::pem::PemObject;
 
     #[test]
     fn a_client_certificate_names_its_user_and_groups() {
@@ -183,5 +221,24 @@ mod tests {
         assert_eq!(user.name, "kubernetes-admin");
         assert_eq!(user.groups, ["system:masters", "system:authenticated"]);
         pki.server_config().unwrap();
+    }
+
+    #[test]
+    fn a_saved_ca_signs_certificates_the_old_ca_certificate_accepts() {
+        let first = Pki::generate(None).unwrap();
+        let again = Pki::from_saved_ca(first.ca_pem(), &first.ca_key_pem(), None).unwrap();
+        assert_eq!(again.ca_pem(), first.ca_pem());
+        let client = again.client_certificate("someone", &[]).unwrap();
+        let der = CertificateDer::from_pem_slice(client.cert_pem.as_bytes()).unwrap();
+        let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).unwrap();
+        let (_, ca) = x509_parser::parse_x509_certificate(first.ca_der.as_ref()).unwrap();
+        cert.verify_signature(Some(ca.public_key())).unwrap();
+        assert_eq!(cert.issuer(), ca.subject());
+        again.server_config().unwrap();
+
+        let other = Pki::generate(None).unwrap();
+        let mismatched = Pki::from_saved_ca(first.ca_pem(), &other.ca_key_pem(), None);
+        assert!(mismatched.is_err(), "a key of another CA");
+        assert!(Pki::from_saved_ca("garbage", &first.ca_key_pem(), None).is_err());
     }
 }

@@ -9,6 +9,7 @@
 mod error;
 mod list;
 pub mod object;
+mod persist;
 pub mod selector;
 mod table;
 pub mod watch;
@@ -23,6 +24,7 @@ use tokio::sync::mpsc;
 pub use error::{Cause, StoreError};
 pub use list::{ListOptions, ListResult};
 pub use object::{ObjectKey, StoredObject};
+pub use persist::Snapshot;
 pub use selector::{FieldSelector, LabelSelector, SelectorError};
 pub use watch::{Delivered, EventType, WatchError, WatchEvent, WatchFilter, WatchStart, Watcher};
 pub use write::{DeleteOptions, DeleteOutcome, Patch, Propagation, Target, WriteOptions};
@@ -94,6 +96,23 @@ struct State {
     /// owner uid → dependents.
     owners: HashMap<String, BTreeSet<ObjectRef>>,
     snapshots: VecDeque<list::Snapshot>,
+    /// The revision a saved state was restored at (0 if none): watches
+    /// from before it cannot be replayed, in tables made later too.
+    restored_rv: u64,
+}
+
+impl State {
+    /// The table of `id`, made empty if it has none yet.
+    fn table_mut(&mut self, id: &ResourceId, capacity: usize) -> &mut ResourceTable {
+        let floor = self.restored_rv;
+        self.tables.entry(id.clone()).or_insert_with(|| {
+            ResourceTable::new(
+                capacity,
+                id.resource == "pods" && id.group.is_empty(),
+                floor,
+            )
+        })
+    }
 }
 
 impl Store {
@@ -107,6 +126,7 @@ impl Store {
                     tables: HashMap::new(),
                     owners: HashMap::new(),
                     snapshots: VecDeque::new(),
+                    restored_rv: 0,
                 }),
                 registry: Registry::with_builtins(),
                 clock,
@@ -191,10 +211,7 @@ impl Store {
         let mut state = self.lock();
         let capacity = self.inner.config.history_per_type;
         let rv = state.rv;
-        let table = state
-            .tables
-            .entry(id.clone())
-            .or_insert_with(|| ResourceTable::new(capacity, id.resource == "pods"));
+        let table = state.table_mut(id, capacity);
         let notify = table.notify.subscribe();
         let (cursor, initial) = match start {
             WatchStart::After(rv) => (rv, VecDeque::new()),

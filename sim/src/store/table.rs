@@ -28,12 +28,14 @@ pub(super) struct ResourceTable {
 }
 
 impl ResourceTable {
-    pub fn new(capacity: usize, index_node_name: bool) -> Self {
+    /// An empty table whose history starts after `compacted_rv` (0, or
+    /// the revision of a restored state: nothing before it can be replayed).
+    pub fn new(capacity: usize, index_node_name: bool, compacted_rv: u64) -> Self {
         Self {
             objects: OrdMap::new(),
             by_node: OrdSet::new(),
             history: VecDeque::new(),
-            compacted_rv: 0,
+            compacted_rv,
             capacity: capacity.max(1),
             notify: tokio::sync::watch::channel(0).0,
             index_node_name,

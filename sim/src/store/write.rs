@@ -10,7 +10,6 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 use super::object::{ObjectKey, StoredObject, finalizers, metadata_mut, owner_uids};
-use super::table::ResourceTable;
 use super::watch::{EventType, WatchEvent};
 use super::{GcWork, ObjectRef, State, Store, StoreError};
 use crate::admission::{AdmissionContext, admit};
@@ -510,9 +509,7 @@ impl Store {
         state.rv += 1;
         let rv = state.rv;
         let capacity = self.inner.config.history_per_type;
-        let table = state.tables.entry(id.clone()).or_insert_with(|| {
-            ResourceTable::new(capacity, id.resource == "pods" && id.group.is_empty())
-        });
+        let table = state.table_mut(id, capacity);
         let previous = table.objects.get(&key).cloned();
         let object = match value {
             Some(mut v) => {
