@@ -76,9 +76,22 @@ pub fn App() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
+    // The server reads the title's language once, here, inside the
+    // request's reactive arena: leptos_meta renders the title later while
+    // streaming the head, possibly on another worker thread where no arena
+    // is active, and a signal read there panics (seen over HTTP/2). The
+    // browser keeps the title following the language.
+    #[cfg(feature = "ssr")]
+    let app_name = {
+        let name = locale.get_untracked().t(i18n::Key::AppName);
+        move || name
+    };
+    #[cfg(not(feature = "ssr"))]
+    let app_name = move || locale.get().t(i18n::Key::AppName);
+
     view! {
         <Stylesheet id="leptos" href="/pkg/pilothouse.css" />
-        <Title text=move || locale.get().t(i18n::Key::AppName) />
+        <Title text=app_name />
         <div
             id="app"
             class="app"
