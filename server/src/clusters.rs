@@ -15,6 +15,9 @@ use sim::{Sim, SimConfig, SimHandle};
 pub const EMBEDDED_NAME: &str = "embedded";
 /// The embedded cluster's kubeconfig, inside the data directory.
 pub const EMBEDDED_KUBECONFIG: &str = "embedded-kubeconfig.yaml";
+/// Where the embedded cluster keeps its state and CA, inside the data
+/// directory, so a demo survives a restart of Pilothouse.
+pub const EMBEDDED_STATE_DIR: &str = "embedded-cluster";
 
 /// Whether to start the embedded cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -130,6 +133,7 @@ async fn start_embedded(
             single_node: options.single_node,
         },
         clock_factor: options.clock_factor,
+        data_dir: Some(data_dir.join(EMBEDDED_STATE_DIR)),
         ..SimConfig::default()
     };
     Ok(Sim::start(config).await?)

@@ -95,3 +95,53 @@ fn nonsensical_configuration_stops_start_up_with_one_line_naming_the_flag() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_cluster_keeps_its_state_across_a_restart_of_pilothouse() {
+    use server::clusters::{self, ClusterOptions, EMBEDDED_STATE_DIR, EmbeddedMode};
+    use sim::registry::builtin::ids;
+    let limit = std::time::Duration::from_secs(120);
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let options = ClusterOptions {
+        kubeconfigs: Vec::new(),
+        embedded: EmbeddedMode::On,
+        nodes: 1,
+        pods_per_node: 0,
+        single_node: false,
+        clock_factor: 20.0,
+    };
+    let run = async {
+        let first = clusters::connect(&options, &data_dir).await.unwrap();
+        let embedded = first.embedded.expect("the embedded cluster runs");
+        let made = embedded
+            .store()
+            .create(
+                &ids::configmaps(),
+                "default",
+                serde_json::json!({"metadata": {"name": "demo-note"}, "data": {"a": "b"}}),
+                Default::default(),
+            )
+            .unwrap();
+        embedded.shutdown().await;
+        assert!(
+            data_dir
+                .join(EMBEDDED_STATE_DIR)
+                .join(sim::persist::STATE_FILE)
+                .exists()
+        );
+
+        let second = clusters::connect(&options, &data_dir).await.unwrap();
+        let embedded = second.embedded.expect("the embedded cluster runs");
+        let kept = embedded
+            .store()
+            .get(&ids::configmaps(), "default", "demo-note")
+            .expect("the ConfigMap made before the restart");
+        assert_eq!(kept.uid(), made.uid());
+        embedded.shutdown().await;
+    };
+    tokio::time::timeout(limit, run)
+        .await
+        .expect("two starts of the embedded cluster within 120 s");
+}

@@ -2,7 +2,8 @@
 //!
 //! Serves the simulated cluster's Kubernetes API over HTTPS on loopback
 //! (elsewhere only with `--unsafe-listen-any`), writes a kubeconfig for its
-//! admin and runs until interrupted (Ctrl-C or SIGTERM).
+//! admin and runs until interrupted (Ctrl-C or SIGTERM); with `--data-dir`
+//! it keeps the cluster's state there across restarts.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -45,6 +46,12 @@ pub struct SimArgs {
     /// `token,user,uid,"group1,group2"`.
     #[arg(long)]
     pub token_auth_file: Option<PathBuf>,
+    /// Keep the cluster's state and CA in this directory across restarts:
+    /// a saved state is loaded instead of seeding a new cluster (the node
+    /// flags then do not apply), and kubeconfigs written before a restart
+    /// keep working. Without it nothing is written but the kubeconfig.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// Runs the simulator until interrupted.
@@ -70,6 +77,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         unsafe_listen_any: args.unsafe_listen_any,
         insecure_http: args.insecure_http,
         tokens,
+        data_dir: args.data_dir.clone(),
         ..SimConfig::default()
     };
     if !args.listen.ip().is_loopback() && args.unsafe_listen_any {
@@ -94,6 +102,9 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     shutdown_signal().await;
     println!("pilothouse sim: shutting down");
     handle.shutdown().await;
+    if let Some(dir) = &args.data_dir {
+        println!("pilothouse sim: state saved in {}", dir.display());
+    }
     Ok(())
 }
 
