@@ -28,7 +28,12 @@ const FILES: &[&str] = &[
 ];
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("proto");
+    // Read at run time, not with `env!`: a target directory shared by two
+    // clones reuses the compiled build script, whose baked-in path would
+    // point into the other clone.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("proto");
     println!("cargo:rerun-if-changed={}", root.display());
     println!("cargo:rerun-if-changed=build.rs");
     let mut compiler = protox::Compiler::new([&root]).expect("the proto/ directory is readable");
