@@ -15,6 +15,7 @@ pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod cluster;
+pub mod fieldmanager;
 pub mod gc;
 pub mod kubeconfig;
 mod listener;
