@@ -1,8 +1,8 @@
 //! kubectl commands the simulator does not serve yet (issue 3, "later"):
-//! `exec`, `port-forward` and server-side apply. Each must fail with a
+//! `exec` and `port-forward`. Each must fail with a
 //! message that says so, promptly, and change nothing — never hang.
 //! (Protobuf request bodies, refused here before, are served now:
-//! `kubectl_protobuf.rs`.)
+//! `kubectl_protobuf.rs`; so is server-side apply: `kubectl_apply.rs`.)
 
 mod common;
 
@@ -55,23 +55,5 @@ async fn exec_and_port_forward_fail_with_a_clear_error() {
     assert!(
         err.contains("portforward is not supported by the Pilothouse simulator"),
         "{err}"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_side_apply_is_refused() {
-    let sim = common::start().await;
-    let cm = sim.write(
-        "ssa.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: default\ndata:\n  a: b\n",
-    );
-    let args = ["apply", "--server-side", "-f", cm.as_str()];
-    let err = failed(&args, &run(&sim, &args).await);
-    assert!(err.contains("server-side apply"), "{err}");
-
-    let left = sim.kubectl_names(&["cm", "-n", "default"]).await;
-    assert!(
-        !left.iter().any(|n| n.ends_with("/ssa")),
-        "nothing was created: {left:?}"
     );
 }

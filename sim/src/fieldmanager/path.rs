@@ -81,14 +81,19 @@ impl PathElement {
     /// Whether the list item `item` is the one this element names.
     pub fn names_item(&self, index: usize, item: &Value) -> bool {
         match self {
-            PathElement::Key(fields) => fields.iter().all(|(name, value)| {
-                key_field(item, name).is_some_and(|v| v.to_string() == *value)
-            }),
-            PathElement::Value(json) => item.to_string() == *json,
+            PathElement::Key(fields) => fields
+                .iter()
+                .all(|(name, value)| key_field(item, name).is_some_and(|v| same_json(value, &v))),
+            PathElement::Value(json) => same_json(json, item),
             PathElement::Index(i) => *i == index,
             PathElement::Field(_) => false,
         }
     }
+}
+
+/// Whether JSON text `text` holds `value`.
+fn same_json(text: &str, value: &Value) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|parsed| parsed == *value)
 }
 
 /// The value of key field `name` of a list item, with the default upstream's

@@ -28,6 +28,13 @@ pub enum StoreError {
         name: String,
         reason: String,
     },
+    /// 409: a server-side apply would change fields other managers own.
+    #[error("{message}")]
+    ApplyConflict {
+        message: String,
+        /// `FieldManagerConflict` causes, one per field.
+        causes: Value,
+    },
     /// 422 with causes.
     #[error("{kind} \"{name}\" is invalid: {}", causes.iter().map(|c| if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) }).collect::<Vec<_>>().join(", "))]
     Invalid {
@@ -70,7 +77,7 @@ impl StoreError {
         match self {
             StoreError::NotFound { .. } => "NotFound",
             StoreError::AlreadyExists { .. } => "AlreadyExists",
-            StoreError::Conflict { .. } => "Conflict",
+            StoreError::Conflict { .. } | StoreError::ApplyConflict { .. } => "Conflict",
             StoreError::Invalid { .. } => "Invalid",
             StoreError::BadRequest(_) => "BadRequest",
             StoreError::Forbidden { .. } => "Forbidden",
@@ -85,7 +92,9 @@ impl StoreError {
     pub fn code(&self) -> u16 {
         match self {
             StoreError::NotFound { .. } => 404,
-            StoreError::AlreadyExists { .. } | StoreError::Conflict { .. } => 409,
+            StoreError::AlreadyExists { .. }
+            | StoreError::Conflict { .. }
+            | StoreError::ApplyConflict { .. } => 409,
             StoreError::Invalid { .. } => 422,
             StoreError::BadRequest(_) => 400,
             StoreError::Forbidden { .. } => 403,
@@ -133,6 +142,7 @@ impl StoreError {
                 }
                 d
             }
+            StoreError::ApplyConflict { causes, .. } => serde_json::json!({"causes": causes}),
             _ => Value::Null,
         }
     }

@@ -6,6 +6,7 @@
 //! and one watch event per change. Controllers never mutate objects any other
 //! way, so everything they do is visible to watchers like any client's write.
 
+mod apply;
 mod error;
 mod list;
 pub mod object;
@@ -21,6 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::mpsc;
 
+pub use apply::Apply;
 pub use error::{Cause, StoreError};
 pub use list::{ListOptions, ListResult};
 pub use object::{ObjectKey, StoredObject};
