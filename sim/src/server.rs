@@ -15,8 +15,8 @@ use crate::auth::{
     Authenticator, ClientCertificate, MASTERS, Pki, PkiError, Rbac, TokenUser, UserInfo,
 };
 use crate::clock::Clock;
-use crate::cluster::faults::Faults;
 use crate::cluster::{self, ClusterConfig, ClusterContext};
+use crate::faults::Faults;
 use crate::kubeconfig::{Credentials, kubeconfig_yaml};
 use crate::persist::{DataDir, PersistError, Saver};
 use crate::store::{Store, StoreConfig, StoreError};

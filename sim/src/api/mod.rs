@@ -59,7 +59,7 @@ pub struct ApiState {
     /// Flips to `true` on shutdown; long-running responses end then.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Fault injection, served under `/sim/v1` (see `api/faults.rs`).
-    pub faults: crate::cluster::faults::Faults,
+    pub faults: crate::faults::Faults,
     /// Open watch streams per type (`GET /sim/v1/watches`).
     pub watches: OpenWatches,
     /// The `Host` names requests may carry (see `browser_guard.rs`).

@@ -3,14 +3,8 @@
 
 use serde_json::Value;
 
-/// One `details.causes` entry of a 422 Invalid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cause {
-    /// `FieldValueRequired`, `FieldValueInvalid`, ...
-    pub reason: String,
-    pub message: String,
-    pub field: String,
-}
+pub use crate::admission::Cause;
+use crate::admission::Rejection;
 
 /// Why a store operation failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -152,6 +146,25 @@ impl StoreError {
         StoreError::NotFound {
             resource: resource.into(),
             name: name.into(),
+        }
+    }
+}
+
+impl From<Rejection> for StoreError {
+    fn from(r: Rejection) -> Self {
+        match r {
+            Rejection::BadRequest(message) => StoreError::BadRequest(message),
+            Rejection::Invalid {
+                kind,
+                group,
+                name,
+                causes,
+            } => StoreError::Invalid {
+                kind,
+                group,
+                name,
+                causes,
+            },
         }
     }
 }
