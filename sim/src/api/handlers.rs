@@ -15,7 +15,8 @@ use super::encode::{self, IncludeObject, json_response, wants_table};
 use super::query::Query;
 use super::status::delete_success;
 use super::{
-    ApiError, ApiState, RequestInfo, discovery, eviction, logs, openapi, reviews, scale, watch,
+    ApiError, ApiState, RequestInfo, discovery, eviction, logs, openapi, reviews, scale,
+    token_request, watch,
 };
 use crate::auth::UserInfo;
 use crate::fieldmanager;
@@ -92,6 +93,7 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
             scale::serve(&ctx, &body)
         }
         ("create", "eviction") if rt.has_subresource("eviction") => eviction::serve(&ctx, &body),
+        ("create", "token") if rt.has_subresource("token") => token_request::serve(&ctx, &body),
         ("get", "log") if rt.has_subresource("log") => {
             logs::serve(&state.store, state.shutdown.clone(), &info, &query).await
         }

@@ -27,6 +27,7 @@ pub mod request_info;
 mod reviews;
 mod scale;
 pub mod status;
+mod token_request;
 mod watch;
 
 use std::sync::Arc;
@@ -41,6 +42,7 @@ pub use open_watches::{OpenWatches, WatchedType};
 pub use request_info::RequestInfo;
 pub use status::ApiError;
 
+use crate::auth::service_account_token::TokenSigner;
 use crate::auth::{Authenticator, Authorizer};
 use crate::store::Store;
 
@@ -56,6 +58,9 @@ pub struct ApiState {
     /// Who a request is made as (client certificate, token, anonymous).
     pub authenticator: Authenticator,
     pub authorizer: Arc<dyn Authorizer>,
+    /// Signs the service account tokens `serviceaccounts/token` issues
+    /// (the authenticator holds the same key to accept them).
+    pub token_signer: TokenSigner,
     /// Flips to `true` on shutdown; long-running responses end then.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Fault injection, served under `/sim/v1` (see `api/faults.rs`).

@@ -39,6 +39,8 @@ enum Sub {
     Scale,
     Log,
     Eviction,
+    /// `serviceaccounts/token`: TokenRequest.
+    Token,
 }
 
 /// (group, version, plural, singular, kind, namespaced, short names, in "all", subresources)
@@ -163,7 +165,7 @@ const ROWS: &[Row] = &[
         true,
         &["sa"],
         false,
-        &[],
+        &[Sub::Token],
     ),
     (
         "",
@@ -494,6 +496,13 @@ pub fn resource_types() -> Vec<ResourceType> {
                             group: "policy".into(),
                             version: "v1".into(),
                             kind: "Eviction".into(),
+                            verbs: strings(&["create"]),
+                        },
+                        Sub::Token => Subresource {
+                            name: "token".into(),
+                            group: "authentication.k8s.io".into(),
+                            version: "v1".into(),
+                            kind: "TokenRequest".into(),
                             verbs: strings(&["create"]),
                         },
                         Sub::Log => Subresource {
