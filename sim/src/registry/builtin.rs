@@ -159,6 +159,17 @@ const ROWS: &[Row] = &[
     (
         "",
         "v1",
+        "resourcequotas",
+        "resourcequota",
+        "ResourceQuota",
+        true,
+        &["quota"],
+        false,
+        &[Sub::Status],
+    ),
+    (
+        "",
+        "v1",
         "serviceaccounts",
         "serviceaccount",
         "ServiceAccount",

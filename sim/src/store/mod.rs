@@ -11,6 +11,7 @@ mod error;
 mod list;
 pub mod object;
 mod persist;
+pub mod quota;
 mod table;
 pub mod watch;
 mod write;

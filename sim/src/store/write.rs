@@ -168,6 +168,7 @@ impl Store {
                 name,
             });
         }
+        self.check_quota(&state, &rt, &ns, &name, &obj)?;
         if opts.dry_run {
             return Ok(Arc::new(StoredObject::new(obj, state.rv)));
         }
