@@ -77,3 +77,45 @@ async fn a_quota_refuses_pods_past_its_limits_and_reports_its_use() {
     .await;
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replicaset_past_the_quota_makes_what_fits_and_says_why() {
+    let sim = common::start().await;
+    sim.kubectl_ok(&["create", "namespace", "limited"]).await;
+    sim.kubectl_ok(&["create", "quota", "two", "--hard=pods=2", "-n", "limited"])
+        .await;
+    sim.kubectl_ok(&[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx",
+        "--replicas=3",
+        "-n",
+        "limited",
+    ])
+    .await;
+    let message = common::eventually("the ReplicaSet's FailedCreate event", || async {
+        let events = sim
+            .kubectl_ok(&[
+                "get",
+                "events",
+                "-n",
+                "limited",
+                "--field-selector=reason=FailedCreate",
+                "-o",
+                "jsonpath={.items[*].message}",
+            ])
+            .await;
+        (!events.is_empty()).then_some(events)
+    })
+    .await;
+    assert!(
+        message.contains(
+            "is forbidden: exceeded quota: two, requested: pods=1, used: pods=2, limited: pods=2"
+        ),
+        "{message}"
+    );
+    let pods = sim.kubectl_names(&["pods", "-n", "limited"]).await;
+    assert_eq!(pods.len(), 2, "only what the quota allows: {pods:?}");
+    sim.shutdown().await;
+}
