@@ -129,7 +129,10 @@ impl WatchStream {
             let _ = shutdown.wait_for(|s| *s).await;
         };
         tokio::pin!(stop);
-        self.faults.drops.mark_unchanged();
+        // `faults` was subscribed when the request was served, which is the
+        // moment the stream counts from: a drop after the response went out
+        // but before this task first ran must still end it (marking the
+        // value seen here lost such drops under load).
         loop {
             tokio::select! {
                 _ = &mut deadline => break,
