@@ -22,6 +22,7 @@ pub mod patch;
 pub mod persist;
 pub mod registry;
 pub mod server;
+pub mod shell;
 pub mod store;
 pub mod table;
 
