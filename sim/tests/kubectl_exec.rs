@@ -311,6 +311,48 @@ async fn kube_rs_exec_reads_stdout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terminal_echoes_prompts_and_ends_on_ctrl_d() {
+    let sim = common::start().await;
+    ready(&sim, "myapp-pod").await;
+    let pods: Api<Pod> = Api::namespaced(sim.client().await, "demo");
+    let params = kube::api::AttachParams::interactive_tty().container("myapp-container");
+    let mut process = common::within(
+        "kube-rs exec -it to start",
+        common::TIMEOUT,
+        pods.exec("myapp-pod", ["sh"], &params),
+    )
+    .await
+    .expect("exec starts");
+    let mut stdin = process.stdin().expect("stdin");
+    let mut stdout = process.stdout().expect("stdout");
+    stdin.write_all(b"echo hx\x7fi\r").await.expect("typed");
+    let mut seen = Vec::new();
+    let expected = b"/ # echo hx\x08 \x08i\r\nhi\r\n/ # ";
+    common::within(
+        "the echoed command, its output and the next prompt",
+        common::TIMEOUT,
+        async {
+            let mut buf = [0u8; 256];
+            while !seen.ends_with(expected) {
+                let n = stdout.read(&mut buf).await.expect("stdout read");
+                assert!(n > 0, "stdout ended: {:?}", text(&seen));
+                seen.extend_from_slice(&buf[..n]);
+            }
+        },
+    )
+    .await;
+    stdin.write_all(b"\x04").await.expect("Ctrl-D typed");
+    let status = common::within(
+        "the shell to end",
+        common::TIMEOUT,
+        process.take_status().expect("status"),
+    )
+    .await
+    .expect("a status");
+    assert_eq!(status.status.as_deref(), Some("Success"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attach_streams_the_containers_output() {
     let sim = common::start().await;
     ready(&sim, "myapp-pod").await;

@@ -21,6 +21,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::clock::Clock;
 use crate::shell::Io;
+use crate::shell::terminal::LineDiscipline;
 
 /// The subprotocols served, preferred first.
 pub const PROTOCOLS: [&str; 2] = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
@@ -99,6 +100,7 @@ pub async fn run(
         out: out_tx,
         input: Some(in_rx),
         tty: streams.tty,
+        terminal: streams.tty.then(LineDiscipline::default),
         clock,
         cancel: cancel_rx,
         runtime: tokio::runtime::Handle::current(),
@@ -174,6 +176,8 @@ struct ChannelIo {
     out: mpsc::Sender<(u8, Vec<u8>)>,
     input: Option<mpsc::Receiver<Vec<u8>>>,
     tty: bool,
+    /// With a terminal: echo and line editing of stdin.
+    terminal: Option<LineDiscipline>,
     clock: Clock,
     cancel: watch::Receiver<bool>,
     runtime: tokio::runtime::Handle,
@@ -210,11 +214,27 @@ impl Io for ChannelIo {
     }
 
     fn stdin(&mut self) -> Option<Vec<u8>> {
-        let data = self.input.as_mut()?.blocking_recv();
-        if data.is_none() {
-            self.input = None;
+        loop {
+            let data = self.input.as_mut()?.blocking_recv();
+            let Some(data) = data else {
+                self.input = None;
+                return None;
+            };
+            let Some(terminal) = self.terminal.as_mut() else {
+                return Some(data);
+            };
+            let cooked = terminal.feed(&data);
+            if !cooked.echo.is_empty() {
+                self.send(STDOUT, &cooked.echo);
+            }
+            if cooked.eof {
+                self.input = None;
+                return (!cooked.input.is_empty()).then_some(cooked.input);
+            }
+            if !cooked.input.is_empty() {
+                return Some(cooked.input);
+            }
         }
-        data
     }
 
     fn sleep(&mut self, seconds: f64) -> bool {

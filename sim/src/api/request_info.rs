@@ -168,6 +168,19 @@ mod tests {
         );
         let i = parse(Method::DELETE, "/api/v1/namespaces/demo/configmaps", "");
         assert_eq!(i.verb, "deletecollection");
+        let i = parse(
+            Method::GET,
+            "/api/v1/namespaces/demo/pods/p/exec",
+            "command=ls&stdout=true",
+        );
+        assert_eq!(
+            (i.verb.as_str(), i.subresource.as_str()),
+            ("create", "exec")
+        );
+        assert_eq!(
+            parse(Method::GET, "/api/v1/namespaces/demo/pods/p/log", "").verb,
+            "get"
+        );
         assert!(!parse(Method::GET, "/version", "").is_resource_request);
         assert!(!parse(Method::GET, "/apis/apps/v1", "").is_resource_request);
     }

@@ -7,8 +7,9 @@
 //! `parser.rs` (the POSIX-shell subset), `interpreter.rs` (expansion,
 //! pipelines, redirections), `commands.rs` (echo, env, cat, ls, nslookup,
 //! …), `archive.rs` (tar for `kubectl cp`), `context.rs` (what a container
-//! knows: environment, DNS, kubelet-written files) and `fs.rs` (the pod's
-//! bounded in-memory files, volumes shared between its containers).
+//! knows: environment, DNS, kubelet-written files), `fs.rs` (the pod's
+//! bounded in-memory files, volumes shared between its containers) and
+//! `terminal.rs` (echo and line editing for `exec -t`).
 //! The command set is listed in `sim/DESIGN.md`, "Exec".
 
 mod archive;
@@ -17,6 +18,7 @@ mod context;
 pub mod fs;
 mod interpreter;
 mod parser;
+pub mod terminal;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
