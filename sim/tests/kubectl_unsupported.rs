@@ -1,5 +1,5 @@
 //! kubectl commands the simulator does not serve yet (issue 3, "later"):
-//! `port-forward` and server-side apply (`exec`, refused here before, is
+//! server-side apply (`exec` and `port-forward`, refused here before, are
 //! served now: `kubectl_exec.rs`). Each must fail with a
 //! message that says so, promptly, and change nothing — never hang.
 //! (Protobuf request bodies, refused here before, are served now:
@@ -25,23 +25,6 @@ fn failed(args: &[&str], out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout)
     );
     stderr
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn port_forward_fails_with_a_clear_error() {
-    let sim = common::start().await;
-    let args = [
-        "port-forward",
-        "-n",
-        "kube-system",
-        "pod/etcd-control-plane",
-        "0:2379",
-    ];
-    let err = failed(&args, &run(&sim, &args).await);
-    assert!(
-        err.contains("portforward is not supported by the Pilothouse simulator"),
-        "{err}"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

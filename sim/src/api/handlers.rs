@@ -62,6 +62,9 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
     {
         return super::exec::serve(state, &info, req).await;
     }
+    if rt.id() == crate::registry::builtin::ids::pods() && info.subresource == "portforward" {
+        return super::portforward::serve(state, &info, req).await;
+    }
     let query = Query::parse(req.uri().query().unwrap_or_default());
     let headers = req.headers().clone();
     let body = if matches!(
@@ -98,14 +101,6 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
         ("get", "log") if rt.has_subresource("log") => {
             logs::serve(&state.store, state.shutdown.clone(), &info, &query).await
         }
-        (_, "portforward") => Err(ApiError::new(
-            501,
-            "NotImplemented",
-            format!(
-                "{} is not supported by the Pilothouse simulator yet",
-                info.subresource
-            ),
-        )),
         (verb, sub) => Err(ApiError::method_not_allowed(
             verb,
             &if sub.is_empty() {

@@ -24,11 +24,13 @@ mod impersonate;
 mod logs;
 pub mod open_watches;
 pub mod openapi;
+mod portforward;
 mod protobuf;
 mod query;
 pub mod request_info;
 mod reviews;
 mod scale;
+mod spdy;
 pub mod status;
 mod watch;
 
