@@ -474,3 +474,48 @@ async fn port_forward_reaches_the_pods_http_server() {
     .await;
     assert!(stderr.contains("connect: connection refused"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kube_rs_port_forward_reaches_the_pods_http_server() {
+    let sim = common::start().await;
+    let client = sim.client().await;
+    let pods: Api<Pod> = Api::namespaced(client, "demo");
+    let pod = common::eventually("a running web pod", || async {
+        let list = pods
+            .list(&kube::api::ListParams::default().labels("app=web"))
+            .await
+            .ok()?;
+        list.items
+            .into_iter()
+            .find(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+    })
+    .await;
+    let name = pod.metadata.name.expect("a name");
+    let mut forwarder = common::within(
+        "kube-rs port-forward to start",
+        common::TIMEOUT,
+        pods.portforward(&name, &[80]),
+    )
+    .await
+    .expect("port-forward starts");
+    let mut stream = forwarder.take_stream(80).expect("a stream for port 80");
+    stream
+        .write_all(b"GET /from-kube-rs HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("request sent");
+    let mut response = String::new();
+    common::within(
+        "the answer through kube-rs",
+        common::TIMEOUT,
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .expect("answer read");
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(
+        response.contains(&format!(
+            "Hello from pod demo/{name}, container nginx, port 80: GET /from-kube-rs"
+        )),
+        "{response}"
+    );
+}

@@ -24,6 +24,7 @@ mod impersonate;
 mod logs;
 pub mod open_watches;
 pub mod openapi;
+mod pod_http;
 mod portforward;
 mod protobuf;
 mod query;

@@ -8,11 +8,10 @@
 //! `data`), `port` and `requestID`; the data stream carries the
 //! connection's bytes, the error stream a message if forwarding fails.
 //!
-//! Behind each TCP `containerPort` the pod declares sits a simulated HTTP
-//! server: it reads one request head and answers `200` with a line naming
-//! the pod, container and port, then closes. A port nothing declares is
-//! refused on the error stream in the kubelet's words. Other traffic gets
-//! no answer.
+//! kube-rs asks instead with the channel protocol (`v4.channel.k8s.io`)
+//! and `?ports=`: see [`channel_session`].
+//!
+//! Behind the ports is the pod's simulated HTTP server (`pod_http.rs`).
 
 use std::collections::HashMap;
 
@@ -21,14 +20,18 @@ use axum::extract::{FromRequestParts, Request};
 use axum::response::Response;
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
-use serde_json::Value;
 
+use super::pod_http::Target;
+use super::query::Query;
 use super::spdy::{Decoder, Encoder, Frame, SpdyError};
 use super::{ApiError, ApiState, RequestInfo};
 use crate::registry::builtin::ids;
 
 /// The WebSocket subprotocol of SPDY tunnelled in WebSocket.
 const TUNNELED_SPDY: &str = "SPDY/3.1+portforward.k8s.io";
+
+/// kube-rs's port-forward protocols (channels per port).
+const CHANNEL_PROTOCOLS: [&str; 2] = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 
 /// Largest request head read before answering.
 const MAX_REQUEST_HEAD: usize = 64 * 1024;
@@ -57,62 +60,48 @@ pub async fn serve(
             info.name
         )));
     }
+    let query = Query::parse(req.uri().query().unwrap_or_default());
     let (mut parts, _) = req.into_parts();
     let Ok(upgrade) = WebSocketUpgrade::from_request_parts(&mut parts, &()).await else {
         return Err(ApiError::bad_request(format!(
             "port-forward is served over WebSocket ({TUNNELED_SPDY}) only: the Pilothouse simulator does not speak plain SPDY"
         )));
     };
-    let upgrade = upgrade.protocols([TUNNELED_SPDY]);
-    if upgrade.selected_protocol().is_none() {
+    let upgrade = upgrade.protocols([TUNNELED_SPDY, CHANNEL_PROTOCOLS[0], CHANNEL_PROTOCOLS[1]]);
+    let Some(protocol) = upgrade.selected_protocol().cloned() else {
         return Err(ApiError::bad_request(format!(
-            "unable to upgrade connection: port-forward needs the subprotocol {TUNNELED_SPDY}"
+            "unable to upgrade connection: port-forward needs the subprotocol {TUNNELED_SPDY} or {}",
+            CHANNEL_PROTOCOLS.join(", ")
         )));
-    }
-    let target = Target {
-        pod: info.name.clone(),
-        namespace: info.namespace.clone(),
-        uid: stored.uid().to_owned(),
-        ports: declared_ports(pod),
     };
+    let ports: Vec<u16> = match query.get("ports") {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .map(|p| p.trim().parse::<u16>().ok().filter(|p| *p > 0))
+            .collect::<Option<Vec<u16>>>()
+            .ok_or_else(|| ApiError::bad_request(format!("invalid port list {list:?}")))?,
+    };
+    let spdy = protocol == TUNNELED_SPDY;
+    if !spdy && ports.is_empty() {
+        return Err(ApiError::bad_request("at least 1 port must be specified"));
+    }
+    let target = Target::of(pod, stored.uid());
     let shutdown = state.shutdown.clone();
     Ok(upgrade.on_upgrade(move |socket| async move {
         let mut stop = shutdown;
-        tokio::select! {
-            result = session(socket, target) => {
-                if let Err(e) = result {
-                    tracing::debug!("port-forward session ended: {}", e.0);
-                }
+        let run = async move {
+            if !spdy {
+                channel_session(socket, target, ports).await;
+            } else if let Err(e) = session(socket, target).await {
+                tracing::debug!("port-forward session ended: {}", e.0);
             }
+        };
+        tokio::select! {
+            () = run => {}
             _ = stop.wait_for(|s| *s) => {}
         }
     }))
-}
-
-/// The pod behind a session.
-struct Target {
-    pod: String,
-    namespace: String,
-    uid: String,
-    /// TCP `containerPort`s, each with its container.
-    ports: Vec<(i64, String)>,
-}
-
-fn declared_ports(pod: &Value) -> Vec<(i64, String)> {
-    pod["spec"]["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|c| {
-            let name = c["name"].as_str().unwrap_or_default().to_owned();
-            c["ports"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|p| p["protocol"].as_str().unwrap_or("TCP") == "TCP")
-                .filter_map(move |p| Some((p["containerPort"].as_i64()?, name.clone())))
-        })
-        .collect()
 }
 
 /// One forwarded connection: its two streams and what came so far.
@@ -194,7 +183,7 @@ async fn session(socket: WebSocket, target: Target) -> Result<(), SpdyError> {
 }
 
 /// The frames that answer a forwarded connection once both its streams
-/// are open and, for a served port, its request head has arrived.
+/// are open and the simulated server has an answer.
 fn answer(target: &Target, f: &mut Forward) -> Vec<u8> {
     let (Some(error), Some(data)) = (f.error_stream, f.data_stream) else {
         return Vec::new();
@@ -202,45 +191,79 @@ fn answer(target: &Target, f: &mut Forward) -> Vec<u8> {
     if f.answered {
         return Vec::new();
     }
-    let Some((_, container)) = target.ports.iter().find(|(p, _)| *p == f.port) else {
-        f.answered = true;
-        let message = format!(
-            "error forwarding port {port} to pod {uid}, uid : failed to connect to localhost:{port} inside namespace \"{ns}/{pod}\", IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused",
-            port = f.port,
-            uid = target.uid,
-            ns = target.namespace,
-            pod = target.pod,
-        );
-        let mut frames = Encoder::data(error, true, message.as_bytes());
-        frames.extend(Encoder::data(data, true, b""));
-        return frames;
-    };
-    let Some(end) = f.request.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return Vec::new();
-    };
-    f.answered = true;
-    let head = String::from_utf8_lossy(&f.request[..end]).into_owned();
-    let response = http_response(target, container, f.port, &head);
-    let mut frames = Encoder::data(data, true, &response);
-    frames.extend(Encoder::data(error, true, b""));
-    frames
+    match target.respond(f.port, &f.request) {
+        None => Vec::new(),
+        Some(Ok(response)) => {
+            f.answered = true;
+            let mut frames = Encoder::data(data, true, &response);
+            frames.extend(Encoder::data(error, true, b""));
+            frames
+        }
+        Some(Err(message)) => {
+            f.answered = true;
+            let mut frames = Encoder::data(error, true, message.as_bytes());
+            frames.extend(Encoder::data(data, true, b""));
+            frames
+        }
+    }
 }
 
-/// The simulated server's answer to a request head.
-fn http_response(target: &Target, container: &str, port: i64, head: &str) -> Vec<u8> {
-    let mut words = head.lines().next().unwrap_or_default().split_whitespace();
-    let (method, path) = (words.next().unwrap_or("GET"), words.next().unwrap_or("/"));
-    let body = format!(
-        "Hello from pod {}/{}, container {container}, port {port}: {method} {path}\n",
-        target.namespace, target.pod
-    );
-    let mut response = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\nServer: pilothouse-sim\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    if method != "HEAD" {
-        response.extend(body.into_bytes());
+/// kube-rs's port-forward: the channel protocol with two channels per
+/// port of `?ports=` (data 2n, error 2n+1), each opened by a frame
+/// carrying its port (2 bytes, little-endian). The socket closes once
+/// every port has been answered (a kube-rs connection is one per port).
+async fn channel_session(socket: WebSocket, target: Target, ports: Vec<u16>) {
+    let (mut sink, mut source) = socket.split();
+    for (i, port) in ports.iter().enumerate() {
+        for channel in [2 * i, 2 * i + 1] {
+            let mut frame = vec![channel as u8];
+            frame.extend(port.to_le_bytes());
+            if sink
+                .send(Message::Binary(Bytes::from(frame)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
     }
-    response
+    let mut requests = vec![Vec::new(); ports.len()];
+    let mut answered = vec![false; ports.len()];
+    while let Some(Ok(message)) = source.next().await {
+        let Message::Binary(data) = message else {
+            if matches!(message, Message::Close(_)) {
+                return;
+            }
+            continue;
+        };
+        let Some((&channel, payload)) = data.split_first() else {
+            continue;
+        };
+        let i = usize::from(channel / 2);
+        if channel % 2 != 0 || i >= ports.len() || answered[i] {
+            continue;
+        }
+        if requests[i].len() < MAX_REQUEST_HEAD {
+            requests[i].extend_from_slice(payload);
+        }
+        let (reply_channel, bytes) = match target.respond(i64::from(ports[i]), &requests[i]) {
+            None => continue,
+            Some(Ok(response)) => (channel, response),
+            Some(Err(message)) => (channel + 1, message.into_bytes()),
+        };
+        answered[i] = true;
+        let mut frame = vec![reply_channel];
+        frame.extend(bytes);
+        if sink
+            .send(Message::Binary(Bytes::from(frame)))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        if answered.iter().all(|a| *a) {
+            let _ = sink.send(Message::Close(None)).await;
+            return;
+        }
+    }
 }
