@@ -276,6 +276,36 @@ async fn exec_into_a_missing_container_or_a_pending_pod_is_refused() {
         err.contains("pod nowhere does not have a host assigned"),
         "{err}"
     );
+
+    // Bound to a node, but its container never started: the kubelet's
+    // answer, which kubectl prints after its own words.
+    common::create_pod(
+        &pods,
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "unpulled", "namespace": "demo",
+                         "annotations": {"sim.pilothouse.dev/image-pull": "fail"}},
+            "spec": {"containers": [{"name": "app", "image": "busybox:1.36"}]}
+        }),
+    )
+    .await;
+    common::wait_pod(&pods, "unpulled", "unpulled's image pull to fail", |p| {
+        p.status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .and_then(|c| c.first())
+            .and_then(|c| c.state.as_ref())
+            .and_then(|s| s.waiting.as_ref())
+            .is_some_and(|w| w.reason.as_deref() != Some("ContainerCreating"))
+    })
+    .await;
+    let err = sim
+        .kubectl_err(&["exec", "unpulled", "-n", "demo", "--", "ls"])
+        .await;
+    assert!(
+        err.contains(r#"unable to upgrade connection: container not found ("app")"#),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -353,6 +383,50 @@ async fn a_terminal_echoes_prompts_and_ends_on_ctrl_d() {
     .await
     .expect("a status");
     assert_eq!(status.status.as_deref(), Some("Success"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attach_with_stdin_talks_to_a_shell_container() {
+    let sim = common::start().await;
+    let pods: Api<Pod> = Api::namespaced(sim.client().await, "demo");
+    common::create_pod(
+        &pods,
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "console", "namespace": "demo"},
+            "spec": {"containers": [{"name": "shell", "image": "busybox:1.36",
+                                     "command": ["sh"], "stdin": true}]}
+        }),
+    )
+    .await;
+    ready(&sim, "console").await;
+    let mut child = sim
+        .kubectl_cmd(&["attach", "-i", "console", "-n", "demo", "-c", "shell"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kubectl starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"echo attached to $HOSTNAME\nexit 2\n")
+        .await
+        .expect("typed");
+    drop(stdin);
+    let out = common::within(
+        "`kubectl attach -i` to exit",
+        common::KUBECTL_TIMEOUT,
+        child.wait_with_output(),
+    )
+    .await
+    .expect("kubectl runs");
+    assert_eq!(
+        text(&out.stdout),
+        "attached to console\n",
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
