@@ -1,5 +1,6 @@
 //! The commands of the simulated containers, busybox-flavoured: what a
-//! user tries first in `kubectl exec` (see `sim/DESIGN.md`, "Exec"). Each
+//! user tries first in `kubectl exec` (see `sim/DESIGN.md`, "Exec, attach,
+//! cp and port-forward"; text filters are in `text.rs`). Each
 //! takes its arguments (the command name first), reads its input through
 //! the shell and writes its output into an [`Out`]; the return value is
 //! the exit status. Anything else is `sh: NAME: not found`, status 127.
@@ -171,10 +172,10 @@ pub fn run(sh: &mut Shell, argv: &[String], input: &mut Input, out: &mut Out) ->
         "nslookup" => nslookup(sh, args, out),
         "tar" => super::archive::tar(sh, args, input, out),
         "sh" | "ash" | "bash" => shell(sh, args, input, out),
-        other => {
+        other => super::text::run(sh, other, args, input, out).unwrap_or_else(|| {
             out.err(format!("sh: {other}: not found\n"));
             127
-        }
+        }),
     }
 }
 

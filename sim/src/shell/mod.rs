@@ -6,7 +6,7 @@
 //! so everything here is unit-tested without a server. Its parts:
 //! `parser.rs` (the POSIX-shell subset), `interpreter.rs` (expansion,
 //! pipelines, redirections), `commands.rs` (echo, env, cat, ls, nslookup,
-//! …), `archive.rs` (tar for `kubectl cp`), `context.rs` (what a container
+//! …), `text.rs` (head, tail, wc, grep, sort, uniq), `archive.rs` (tar for `kubectl cp`), `context.rs` (what a container
 //! knows: environment, DNS, kubelet-written files), `fs.rs` (the pod's
 //! bounded in-memory files, volumes shared between its containers) and
 //! `terminal.rs` (echo and line editing for `exec -t`).
@@ -19,6 +19,7 @@ pub mod fs;
 mod interpreter;
 mod parser;
 pub mod terminal;
+mod text;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

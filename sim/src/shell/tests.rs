@@ -168,6 +168,19 @@ fn files_redirections_and_pipes() {
 }
 
 #[test]
+fn text_filters_work_in_pipelines() {
+    let p = pod();
+    p.sh("echo c > /tmp/l; echo a >> /tmp/l; echo b >> /tmp/l; echo a >> /tmp/l");
+    assert_eq!(p.sh("sort /tmp/l | uniq").0, "a\nb\nc\n");
+    assert_eq!(p.sh("sort -r /tmp/l | head -n 2").0, "c\nb\n");
+    assert_eq!(p.sh("cat /tmp/l | tail -1").0, "a\n");
+    assert_eq!(p.sh("wc -l < /tmp/l").0, "4\n");
+    assert_eq!(p.sh("grep -c a /tmp/l").0, "2\n");
+    assert_eq!(p.sh("env | grep -q GREETING && echo found").0, "found\n");
+    assert_eq!(p.sh("grep zzz /tmp/l").2, 1);
+}
+
+#[test]
 fn an_empty_dir_is_shared_between_containers_and_roots_are_not() {
     let p = pod();
     assert_eq!(
