@@ -116,63 +116,85 @@ async fn exec_with_stdin_runs_a_script_line_by_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn containers_of_a_pod_share_an_empty_dir() {
     let sim = common::start().await;
-    let pods: Api<Pod> = Api::namespaced(sim.client().await, "demo");
-    common::create_pod(
-        &pods,
-        json!({
-            "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": "pair", "namespace": "demo"},
-            "spec": {
-                "volumes": [{"name": "cache", "emptyDir": {}}],
-                "containers": [
-                    {"name": "writer", "image": "busybox:1.36", "command": ["sleep", "3600"],
-                     "volumeMounts": [{"name": "cache", "mountPath": "/cache"}]},
-                    {"name": "reader", "image": "busybox:1.36", "command": ["sleep", "3600"],
-                     "volumeMounts": [{"name": "cache", "mountPath": "/srv/shared"}]}
-                ]
-            }
-        }),
-    )
-    .await;
-    ready(&sim, "pair").await;
     sim.kubectl_ok(&[
-        "exec",
-        "pair",
+        "create",
+        "configmap",
+        "pair-conf",
         "-n",
         "demo",
-        "-c",
-        "writer",
-        "--",
-        "sh",
-        "-c",
-        "echo written by writer > /cache/note && echo private > /tmp/own",
+        "--from-literal=greeting=hello",
     ])
     .await;
-    let read = sim
-        .kubectl_ok(&[
-            "exec",
-            "pair",
-            "-n",
-            "demo",
+    let pods: Api<Pod> = Api::namespaced(sim.client().await, "demo");
+    let manifest = json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "pair", "namespace": "demo"},
+        "spec": {
+            "volumes": [{"name": "cache", "emptyDir": {}},
+                        {"name": "conf", "configMap": {"name": "pair-conf"}}],
+            "containers": [
+                {"name": "writer", "image": "busybox:1.36", "command": ["sleep", "3600"],
+                 "volumeMounts": [{"name": "cache", "mountPath": "/cache"}]},
+                {"name": "reader", "image": "busybox:1.36", "command": ["sleep", "3600"],
+                 "volumeMounts": [{"name": "cache", "mountPath": "/srv/shared"},
+                                  {"name": "conf", "mountPath": "/etc/conf"}]}
+            ]
+        }
+    });
+    common::create_pod(&pods, manifest.clone()).await;
+    ready(&sim, "pair").await;
+    let in_pair = |container: &'static str, command: &[&'static str]| {
+        let mut args = vec!["exec", "pair", "-n", "demo", "-c", container, "--"];
+        args.extend(command);
+        args
+    };
+    sim.kubectl_ok(&in_pair(
+        "writer",
+        &[
+            "sh",
             "-c",
-            "reader",
-            "--",
-            "cat",
-            "/srv/shared/note",
-        ])
+            "echo written by writer > /cache/note && echo private > /tmp/own",
+        ],
+    ))
+    .await;
+    let read = sim
+        .kubectl_ok(&in_pair("reader", &["cat", "/srv/shared/note"]))
         .await;
     assert_eq!(read, "written by writer\n");
-    let out = sim
-        .kubectl(&[
-            "exec", "pair", "-n", "demo", "-c", "reader", "--", "cat", "/tmp/own",
-        ])
-        .await;
+    let out = sim.kubectl(&in_pair("reader", &["cat", "/tmp/own"])).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("cat: /tmp/own: No such file or directory"),
         "{}",
         text(&out.stderr)
     );
+    // ConfigMap volumes hold the ConfigMap's keys.
+    let greeting = sim
+        .kubectl_ok(&in_pair("reader", &["cat", "/etc/conf/greeting"]))
+        .await;
+    assert_eq!(greeting, "hello");
+
+    // A new pod of the same name starts with empty volumes.
+    sim.kubectl_ok(&[
+        "delete",
+        "pod",
+        "pair",
+        "-n",
+        "demo",
+        "--grace-period=0",
+        "--force",
+    ])
+    .await;
+    common::eventually("pair to be gone", || async {
+        pods.get_opt("pair").await.ok()?.is_none().then_some(())
+    })
+    .await;
+    common::create_pod(&pods, manifest).await;
+    ready(&sim, "pair").await;
+    let out = sim
+        .kubectl(&in_pair("reader", &["cat", "/srv/shared/note"]))
+        .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -84,6 +84,15 @@ pub async fn serve(
         .collect::<Vec<Value>>();
     let mut ctx = ContainerContext::from_pod(pod, &container, &services);
     ctx.tty = query.flag("tty");
+    ctx.volume_files = shell::projected_files(pod, &container, |kind, name| {
+        let id = if kind == "Secret" {
+            ids::secrets()
+        } else {
+            ids::configmaps()
+        };
+        let object = state.store.get(&id, &info.namespace, name).ok()?;
+        Some(object.value().clone())
+    });
     let streams = Streams {
         stdin: query.flag("stdin"),
         tty: ctx.tty,

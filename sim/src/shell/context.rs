@@ -69,6 +69,9 @@ pub struct ContainerContext {
     pub mounts: Vec<(String, String)>,
     /// The session has a terminal: prompts, echo, `\r\n` line ends.
     pub tty: bool,
+    /// Files of ConfigMap and Secret volumes at their paths in this
+    /// container (see [`projected_files`]).
+    pub volume_files: Vec<(String, Vec<u8>)>,
 }
 
 impl ContainerContext {
@@ -141,6 +144,7 @@ impl ContainerContext {
                 })
                 .collect(),
             tty: false,
+            volume_files: Vec::new(),
         }
     }
 
@@ -167,6 +171,9 @@ impl ContainerContext {
                 self.namespace.clone().into_bytes(),
             ),
         ]
+        .into_iter()
+        .chain(self.volume_files.iter().cloned())
+        .collect()
     }
 
     /// The Service `name` resolves to, searching like the pod's
@@ -183,6 +190,88 @@ impl ContainerContext {
             .iter()
             .find_map(|c| self.services.iter().find(|s| s.fqdn() == *c))
     }
+}
+
+/// The files the kubelet projects into `container`'s ConfigMap and Secret
+/// volumes: every key (or the `items` chosen) of the object `lookup`
+/// finds by kind (`ConfigMap`/`Secret`) and name, under the mount path.
+/// Secret values are decoded from base64. Missing objects project nothing.
+pub fn projected_files(
+    pod: &Value,
+    container: &str,
+    lookup: impl Fn(&str, &str) -> Option<Value>,
+) -> Vec<(String, Vec<u8>)> {
+    use base64::Engine;
+    let spec = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .chain(pod["spec"]["initContainers"].as_array())
+        .flatten()
+        .find(|c| c["name"] == container);
+    let Some(spec) = spec else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    for mount in spec["volumeMounts"].as_array().into_iter().flatten() {
+        let (Some(volume), Some(path)) = (mount["name"].as_str(), mount["mountPath"].as_str())
+        else {
+            continue;
+        };
+        let Some(source) = pod["spec"]["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|v| v["name"] == volume)
+        else {
+            continue;
+        };
+        let (kind, name, source) = if source["configMap"].is_object() {
+            (
+                "ConfigMap",
+                source["configMap"]["name"].as_str(),
+                &source["configMap"],
+            )
+        } else if source["secret"].is_object() {
+            (
+                "Secret",
+                source["secret"]["secretName"].as_str(),
+                &source["secret"],
+            )
+        } else {
+            continue;
+        };
+        let Some(object) = name.and_then(|n| lookup(kind, n)) else {
+            continue;
+        };
+        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        for field in ["data", "binaryData"] {
+            for (key, value) in object[field].as_object().into_iter().flatten() {
+                let text = value.as_str().unwrap_or_default();
+                let bytes = if kind == "Secret" || field == "binaryData" {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(text)
+                        .unwrap_or_default()
+                } else {
+                    text.as_bytes().to_vec()
+                };
+                entries.push((key.clone(), bytes));
+            }
+        }
+        let items = source["items"].as_array();
+        for (key, bytes) in entries {
+            let relative = match items {
+                None => Some(key.clone()),
+                Some(items) => items
+                    .iter()
+                    .find(|i| i["key"] == key.as_str())
+                    .and_then(|i| i["path"].as_str().map(str::to_owned)),
+            };
+            if let Some(relative) = relative {
+                files.push((super::fs::normalize(path, &relative), bytes));
+            }
+        }
+    }
+    files
 }
 
 /// A `fieldRef` the kubelet resolves.
@@ -268,6 +357,23 @@ mod tests {
         );
         assert!(ctx.resolve("headless").is_none());
         let hosts = String::from_utf8(ctx.files()[0].1.clone()).unwrap();
+        let pod = json!({"spec": {
+            "volumes": [{"name": "conf", "configMap": {"name": "app"}},
+                        {"name": "creds", "secret": {"secretName": "db", "items": [{"key": "pw", "path": "password"}]}}],
+            "containers": [{"name": "c", "volumeMounts": [
+                {"name": "conf", "mountPath": "/etc/app"}, {"name": "creds", "mountPath": "/creds"}]}]}});
+        let files = projected_files(&pod, "c", |kind, name| match (kind, name) {
+            ("ConfigMap", "app") => Some(json!({"data": {"mode": "fast"}})),
+            ("Secret", "db") => Some(json!({"data": {"pw": "czNjcjN0", "user": "YWRtaW4="}})),
+            _ => None,
+        });
+        assert_eq!(
+            files,
+            [
+                ("/etc/app/mode".to_owned(), b"fast".to_vec()),
+                ("/creds/password".to_owned(), b"s3cr3t".to_vec())
+            ]
+        );
         assert!(hosts.ends_with("10.244.1.2\tp\n"), "{hosts}");
     }
 }

@@ -24,7 +24,7 @@ mod text;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-pub use context::{ContainerContext, ServiceRecord};
+pub use context::{ContainerContext, ServiceRecord, projected_files};
 pub use fs::{FsError, Limits, PodFiles};
 pub use interpreter::{Input, Io, Shell};
 
