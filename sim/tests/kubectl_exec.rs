@@ -304,7 +304,8 @@ async fn exec_into_a_missing_container_or_a_pending_pod_is_refused() {
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": "unpulled", "namespace": "demo",
                          "annotations": {"sim.pilothouse.dev/image-pull": "fail"}},
-            "spec": {"containers": [{"name": "app", "image": "busybox:1.36"}]}
+            // `Always`: a node that already has the image pulls anyway.
+            "spec": {"containers": [{"name": "app", "image": "busybox:1.36", "imagePullPolicy": "Always"}]}
         }),
     )
     .await;

@@ -35,6 +35,13 @@ const CLOSE: u8 = 255;
 /// Chunks in flight each way before the writer waits (back-pressure).
 const QUEUE: usize = 32;
 
+/// How long the first output waits after the upgrade. client-go starts
+/// reading the socket before it has set up its stream for each channel,
+/// and drops what arrives on a channel it has not set up yet ("Unknown
+/// stream id 2, discarding message"); a real container's first output
+/// never comes this fast, the simulated shell's does.
+const CLIENT_STREAMS_SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// What the session runs: a process reading and writing through [`Io`],
 /// returning its exit status.
 pub type Process = Box<dyn FnOnce(&mut dyn Io) -> i32 + Send>;
@@ -111,6 +118,7 @@ pub async fn run(
     });
 
     // Process → client, until the process ends (its `Io` is dropped).
+    tokio::time::sleep(CLIENT_STREAMS_SETTLE).await;
     let mut stop = shutdown;
     let status = loop {
         tokio::select! {
