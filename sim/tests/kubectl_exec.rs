@@ -309,19 +309,16 @@ async fn exec_into_a_missing_container_or_a_pending_pod_is_refused() {
         }),
     )
     .await;
-    common::wait_pod(&pods, "unpulled", "unpulled's image pull to fail", |p| {
-        p.status
-            .as_ref()
-            .and_then(|s| s.container_statuses.as_ref())
-            .and_then(|c| c.first())
-            .and_then(|c| c.state.as_ref())
-            .and_then(|s| s.waiting.as_ref())
-            .is_some_and(|w| w.reason.as_deref() != Some("ContainerCreating"))
+    // Until the scheduler binds it, the apiserver refuses (no host); from
+    // then on the kubelet does, as the container never starts.
+    let err = common::eventually("the kubelet to refuse exec into unpulled", || async {
+        let out = sim
+            .kubectl(&["exec", "unpulled", "-n", "demo", "--", "ls"])
+            .await;
+        let err = text(&out.stderr);
+        (!err.contains("does not have a host assigned")).then_some(err)
     })
     .await;
-    let err = sim
-        .kubectl_err(&["exec", "unpulled", "-n", "demo", "--", "ls"])
-        .await;
     assert!(
         err.contains(r#"unable to upgrade connection: container not found ("app")"#),
         "{err}"
