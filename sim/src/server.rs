@@ -11,12 +11,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::api::{self, ApiState, OpenWatches};
+use crate::auth::service_account_token::TokenSigner;
 use crate::auth::{
     Authenticator, ClientCertificate, MASTERS, Pki, PkiError, Rbac, TokenUser, UserInfo,
 };
 use crate::clock::Clock;
-use crate::cluster::faults::Faults;
 use crate::cluster::{self, ClusterConfig, ClusterContext};
+use crate::faults::Faults;
 use crate::kubeconfig::{Credentials, kubeconfig_yaml};
 use crate::persist::{DataDir, PersistError, Saver};
 use crate::store::{Store, StoreConfig, StoreError};
@@ -201,7 +202,13 @@ impl Sim {
             let admin = pki.client_certificate(ADMIN_USER, &[MASTERS])?;
             (Some(pki.server_config()?), Some(pki), Some(admin))
         };
-        let mut authenticator = Authenticator::new(&config.tokens);
+        // Service account tokens are signed under a key derived from the CA
+        // key, so a cluster restarted with its CA accepts the tokens it issued.
+        let token_signer = pki.as_ref().map_or_else(TokenSigner::random, |pki| {
+            TokenSigner::from_secret(pki.ca_key_pem().as_bytes())
+        });
+        let mut authenticator = Authenticator::new(&config.tokens)
+            .with_service_accounts(token_signer.clone(), store.clone());
         if config.insecure_http {
             authenticator = authenticator.with_default_user(UserInfo::authenticated(
                 ADMIN_USER,
@@ -230,6 +237,7 @@ impl Sim {
             server_address: addr.to_string(),
             authenticator,
             authorizer: Arc::new(Rbac::new(store.clone())),
+            token_signer,
             shutdown: shutdown_rx.clone(),
             faults: faults.clone(),
             watches: OpenWatches::default(),

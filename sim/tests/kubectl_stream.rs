@@ -248,21 +248,6 @@ async fn bad_input_gets_api_errors_and_changes_nothing() {
             || unknown_err.contains("could not find the requested resource"),
         "{unknown_err}"
     );
-    let ssa = sim
-        .kubectl_err(&[
-            "apply",
-            "--server-side",
-            "-n",
-            "demo",
-            "-f",
-            &sim.write("ssa.yaml", &cm("ssa")),
-        ])
-        .await;
-    assert!(
-        ssa.contains("UnsupportedMediaType") || ssa.contains("server-side apply"),
-        "{ssa}"
-    );
-
     assert_eq!(
         sim.kubectl_names(&["cm", "-A"]).await,
         before,

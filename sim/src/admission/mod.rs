@@ -9,7 +9,30 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde_json::Value;
 
 use crate::registry::ResourceType;
-use crate::store::StoreError;
+
+/// One `details.causes` entry of a 422 Invalid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    /// `FieldValueRequired`, `FieldValueInvalid`, ...
+    pub reason: String,
+    pub message: String,
+    pub field: String,
+}
+
+/// Why admission refused a write. Admission sits below the store, so it
+/// says why in its own terms; the store turns this into its `StoreError`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// 400: the body is not an object.
+    BadRequest(String),
+    /// 422 with the causes, upstream's `<Kind> "<name>" is invalid`.
+    Invalid {
+        kind: String,
+        group: String,
+        name: String,
+        causes: Vec<Cause>,
+    },
+}
 
 /// Cluster-wide allocators admission needs.
 pub struct AdmissionContext<'a> {
@@ -38,9 +61,9 @@ pub fn admit(
     obj: &mut Value,
     old: Option<&Value>,
     ctx: &AdmissionContext,
-) -> Result<(), StoreError> {
+) -> Result<(), Rejection> {
     if !obj.is_object() {
-        return Err(StoreError::BadRequest(
+        return Err(Rejection::BadRequest(
             "the object must be a JSON object".into(),
         ));
     }

@@ -4,15 +4,15 @@
 
 use serde_json::Value;
 
+use super::{Cause, Rejection};
 use crate::registry::ResourceType;
-use crate::store::{Cause, StoreError};
 
 const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
 /// Validates `obj` as an object of `rt`.
-pub fn validate(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> Result<(), StoreError> {
+pub fn validate(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> Result<(), Rejection> {
     let mut causes = Vec::new();
     let name = obj["metadata"]["name"].as_str().unwrap_or_default();
     if name.is_empty() {
@@ -50,7 +50,7 @@ pub fn validate(rt: &ResourceType, obj: &Value, old: Option<&Value>) -> Result<(
     if causes.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::Invalid {
+        Err(Rejection::Invalid {
             kind: rt.kind.clone(),
             group: rt.group.clone(),
             name: name.to_string(),
@@ -107,7 +107,7 @@ fn kind_rules(rt: &ResourceType, obj: &Value, old: Option<&Value>, causes: &mut 
             if spec["selector"].is_null() {
                 causes.push(required("spec.selector", ""));
             } else {
-                let selector = crate::store::LabelSelector::from_json(&spec["selector"]);
+                let selector = crate::selector::LabelSelector::from_json(&spec["selector"]);
                 let template = serde_json::json!({"metadata": {"labels": spec["template"]["metadata"]["labels"].clone()}});
                 if !selector.matches(&template) {
                     causes.push(Cause {

@@ -1,6 +1,6 @@
 //! `/sim/v1`: the simulator's own fault-injection API. JSON in and out,
 //! errors as Kubernetes `Status` objects; every action is one call on the
-//! [`Faults`](crate::cluster::faults::Faults) handle.
+//! [`Faults`](crate::faults::Faults) handle.
 //!
 //! | request | effect |
 //! |---|---|
@@ -22,7 +22,7 @@ use serde_json::Value;
 use super::encode::json_response;
 use super::query::Query;
 use super::{ApiError, ApiState};
-use crate::cluster::faults::FaultError;
+use crate::faults::FaultError;
 
 /// Serves a request under `/sim/`.
 pub async fn serve(state: &ApiState, req: Request) -> Result<Response, ApiError> {

@@ -15,13 +15,16 @@ use super::encode::{self, IncludeObject, json_response, wants_table};
 use super::query::Query;
 use super::status::delete_success;
 use super::{
-    ApiError, ApiState, RequestInfo, discovery, eviction, logs, openapi, reviews, scale, watch,
+    ApiError, ApiState, RequestInfo, discovery, eviction, logs, openapi, reviews, scale,
+    token_request, watch,
 };
 use crate::auth::UserInfo;
+use crate::fieldmanager;
 use crate::patch::PatchType;
 use crate::registry::ResourceType;
 use crate::store::{
-    DeleteOptions, DeleteOutcome, Patch, Propagation, StoredObject, Target, WriteOptions,
+    Apply, Cause, DeleteOptions, DeleteOutcome, Patch, Propagation, StoreError, StoredObject,
+    Target, WriteOptions,
 };
 
 /// The fallback handler: everything goes through here.
@@ -98,6 +101,7 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
             scale::serve(&ctx, &body)
         }
         ("create", "eviction") if rt.has_subresource("eviction") => eviction::serve(&ctx, &body),
+        ("create", "token") if rt.has_subresource("token") => token_request::serve(&ctx, &body),
         ("get", "log") if rt.has_subresource("log") => {
             logs::serve(&state.store, state.shutdown.clone(), &info, &query).await
         }
@@ -181,8 +185,17 @@ pub(super) struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn write_options(&self) -> WriteOptions {
+        let user_agent = self
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
         WriteOptions {
             dry_run: self.query.dry_run(),
+            field_manager: fieldmanager::manager_of_request(
+                self.query.get("fieldManager"),
+                user_agent,
+            )
+            .map(Into::into),
         }
     }
 
@@ -293,6 +306,9 @@ impl Ctx<'_> {
     }
 
     fn patch(&self, body: &[u8], target: Target) -> Result<Response, ApiError> {
+        if is_apply(self.headers) {
+            return self.apply(body, target);
+        }
         let patch_type = patch_type(self.headers)?;
         let patch: Value = serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
@@ -308,6 +324,48 @@ impl Ctx<'_> {
             self.write_options(),
         )?;
         Ok(self.object_response(StatusCode::OK, &stored))
+    }
+
+    /// Server-side apply: a `PATCH` whose body is the applier's whole
+    /// configuration; creates the object when it does not exist (201).
+    fn apply(&self, body: &[u8], target: Target) -> Result<Response, ApiError> {
+        let Some(manager) = self.query.get("fieldManager").filter(|m| !m.is_empty()) else {
+            return Err(StoreError::Invalid {
+                kind: "PatchOptions.meta.k8s.io".into(),
+                group: String::new(),
+                name: String::new(),
+                causes: vec![Cause {
+                    reason: "FieldValueRequired".into(),
+                    message: "Required value: is required for apply patch".into(),
+                    field: "fieldManager".into(),
+                }],
+            }
+            .into());
+        };
+        let config = self.decode(body)?;
+        let existed = self
+            .state
+            .store
+            .get(&self.rt.id(), &self.info.namespace, &self.info.name)
+            .is_ok();
+        let stored = self.state.store.apply(
+            &self.rt.id(),
+            &self.info.namespace,
+            &self.info.name,
+            &Apply {
+                config: &config,
+                manager,
+                force: self.query.get("force") == Some("true"),
+            },
+            target,
+            self.write_options(),
+        )?;
+        let code = if existed {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        };
+        Ok(self.object_response(code, &stored))
     }
 
     fn delete(&self, body: &[u8]) -> Result<Response, ApiError> {
@@ -356,6 +414,12 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether a `PATCH` is a server-side apply.
+fn is_apply(headers: &HeaderMap) -> bool {
+    let ct = encode::content_type(headers);
+    ct.split(';').next().unwrap_or_default().trim() == "application/apply-patch+yaml"
+}
+
 fn patch_type(headers: &HeaderMap) -> Result<PatchType, ApiError> {
     let ct = encode::content_type(headers);
     let base = ct.split(';').next().unwrap_or_default().trim();
@@ -363,13 +427,8 @@ fn patch_type(headers: &HeaderMap) -> Result<PatchType, ApiError> {
         "application/json-patch+json" => Ok(PatchType::Json),
         "application/merge-patch+json" => Ok(PatchType::Merge),
         "application/strategic-merge-patch+json" => Ok(PatchType::StrategicMerge),
-        "application/apply-patch+yaml" | "application/apply-patch+cbor" => {
-            Err(ApiError::unsupported_media_type(
-                "server-side apply (application/apply-patch+yaml) is not supported by the Pilothouse simulator yet; use client-side `kubectl apply` (without --server-side)",
-            ))
-        }
         other => Err(ApiError::unsupported_media_type(format!(
-            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {other})"
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {other})"
         ))),
     }
 }

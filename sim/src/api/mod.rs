@@ -33,6 +33,7 @@ mod reviews;
 mod scale;
 mod spdy;
 pub mod status;
+mod token_request;
 mod watch;
 
 use std::sync::Arc;
@@ -47,6 +48,7 @@ pub use open_watches::{OpenWatches, WatchedType};
 pub use request_info::RequestInfo;
 pub use status::ApiError;
 
+use crate::auth::service_account_token::TokenSigner;
 use crate::auth::{Authenticator, Authorizer};
 use crate::store::Store;
 
@@ -62,10 +64,13 @@ pub struct ApiState {
     /// Who a request is made as (client certificate, token, anonymous).
     pub authenticator: Authenticator,
     pub authorizer: Arc<dyn Authorizer>,
+    /// Signs the service account tokens `serviceaccounts/token` issues
+    /// (the authenticator holds the same key to accept them).
+    pub token_signer: TokenSigner,
     /// Flips to `true` on shutdown; long-running responses end then.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Fault injection, served under `/sim/v1` (see `api/faults.rs`).
-    pub faults: crate::cluster::faults::Faults,
+    pub faults: crate::faults::Faults,
     /// Open watch streams per type (`GET /sim/v1/watches`).
     pub watches: OpenWatches,
     /// The `Host` names requests may carry (see `browser_guard.rs`).

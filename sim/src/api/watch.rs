@@ -25,7 +25,7 @@ use super::encode::{self, IncludeObject, wants_table};
 use super::open_watches::{WatchGuard, WatchedType};
 use super::query::Query;
 use super::{ApiError, ApiState, RequestInfo};
-use crate::cluster::faults::WatchFaults;
+use crate::faults::WatchFaults;
 use crate::registry::ResourceType;
 use crate::store::{
     Delivered, FieldSelector, Store, WatchError, WatchFilter, WatchStart, Watcher,

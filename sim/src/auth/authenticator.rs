@@ -1,10 +1,14 @@
 //! Turning a request's credentials into a user: the client certificate the
 //! TLS handshake verified, else a bearer token from the cluster's static
-//! token table (upstream's `--token-auth-file`), else anonymous.
+//! token table (upstream's `--token-auth-file`) or a service account token
+//! the cluster issued, else anonymous.
 
 use std::collections::HashMap;
 
 use super::UserInfo;
+use super::service_account_token::TokenSigner;
+use crate::registry::builtin::ids;
+use crate::store::Store;
 
 /// A bearer token and the user it stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,11 +23,23 @@ pub struct TokenUser {
 pub struct Unauthenticated;
 
 /// Who requests are made as.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Authenticator {
     tokens: HashMap<String, UserInfo>,
     /// `--insecure-http`: requests without credentials are this user.
     without_credentials: Option<UserInfo>,
+    /// Checks service account tokens against the accounts in the store.
+    service_accounts: Option<(TokenSigner, Store)>,
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("tokens", &self.tokens.len())
+            .field("without_credentials", &self.without_credentials)
+            .field("service_accounts", &self.service_accounts.is_some())
+            .finish()
+    }
 }
 
 impl Authenticator {
@@ -35,12 +51,20 @@ impl Authenticator {
                 .map(|t| (t.token.clone(), t.user.clone()))
                 .collect(),
             without_credentials: None,
+            service_accounts: None,
         }
     }
 
     /// Requests without credentials are made as `user` (the insecure mode).
     pub fn with_default_user(mut self, user: UserInfo) -> Self {
         self.without_credentials = Some(user);
+        self
+    }
+
+    /// Also accepts the service account tokens `signer` issued, while
+    /// their account exists in `store` with the uid the token names.
+    pub fn with_service_accounts(mut self, signer: TokenSigner, store: Store) -> Self {
+        self.service_accounts = Some((signer, store));
         self
     }
 
@@ -62,12 +86,42 @@ impl Authenticator {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or(Unauthenticated)?;
-            return self.tokens.get(token).cloned().ok_or(Unauthenticated);
+            if let Some(user) = self.tokens.get(token) {
+                return Ok(user.clone());
+            }
+            return self.service_account(token).ok_or(Unauthenticated);
         }
         Ok(self
             .without_credentials
             .clone()
             .unwrap_or_else(UserInfo::anonymous))
+    }
+}
+
+impl Authenticator {
+    /// The service account a token the cluster issued stands for, if it is
+    /// valid now (simulated time) and the account is still the same one.
+    fn service_account(&self, token: &str) -> Option<UserInfo> {
+        let (signer, store) = self.service_accounts.as_ref()?;
+        let claims = signer.verify(token, store.clock().now().timestamp())?;
+        let account = &claims.kubernetes;
+        let stored = store
+            .get(
+                &ids::serviceaccounts(),
+                &account.namespace,
+                &account.serviceaccount.name,
+            )
+            .ok()?;
+        (stored.uid() == account.serviceaccount.uid).then(|| {
+            UserInfo::authenticated(
+                &claims.sub,
+                &account.serviceaccount.uid,
+                &[
+                    "system:serviceaccounts".to_owned(),
+                    format!("system:serviceaccounts:{}", account.namespace),
+                ],
+            )
+        })
     }
 }
 

@@ -15,6 +15,7 @@ mod authenticator;
 mod authorizer;
 mod pki;
 pub mod rbac;
+pub mod service_account_token;
 mod user;
 
 pub use authenticator::{Authenticator, TokenUser, Unauthenticated, parse_token_file};

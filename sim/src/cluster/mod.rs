@@ -9,7 +9,6 @@
 mod conditions;
 mod controllers;
 pub mod events;
-pub mod faults;
 pub mod kubelet;
 mod node_lifecycle;
 mod quantity;
@@ -54,7 +53,7 @@ pub struct ClusterContext {
     /// Flips to `true` when the simulator shuts down; tasks should end.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Fault injection (also served over HTTP under `/sim/v1`).
-    pub faults: faults::Faults,
+    pub faults: crate::faults::Faults,
 }
 
 /// Starts the cluster's behaviour (called once, after [`seed`], inside the

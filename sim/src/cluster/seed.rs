@@ -32,12 +32,17 @@ pub fn seed(store: &Store, config: &ClusterConfig) -> Result<(), StoreError> {
         if ns == "load" && config.pods_per_node == 0 {
             continue;
         }
-        store.create(&ids::namespaces(), "", json!({"metadata": {"name": ns}}), w)?;
+        store.create(
+            &ids::namespaces(),
+            "",
+            json!({"metadata": {"name": ns}}),
+            w.clone(),
+        )?;
         store.create(
             &ids::serviceaccounts(),
             ns,
             json!({"metadata": {"name": "default"}}),
-            w,
+            w.clone(),
         )?;
     }
     store.create(
@@ -45,7 +50,7 @@ pub fn seed(store: &Store, config: &ClusterConfig) -> Result<(), StoreError> {
         "default",
         json!({"metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
                "spec": {"ports": [{"name": "https", "port": 443, "targetPort": 6443}]}}),
-        w,
+        w.clone(),
     )?;
     let mut nodes = vec![(CONTROL_PLANE.to_string(), true)];
     if !config.single_node {

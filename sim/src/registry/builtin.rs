@@ -41,6 +41,8 @@ enum Sub {
     Eviction,
     /// `exec`, `attach`, `portforward`: the pod streams.
     Stream(&'static str, &'static str),
+    /// `serviceaccounts/token`: TokenRequest.
+    Token,
 }
 
 /// (group, version, plural, singular, kind, namespaced, short names, in "all", subresources)
@@ -166,13 +168,24 @@ const ROWS: &[Row] = &[
     (
         "",
         "v1",
+        "resourcequotas",
+        "resourcequota",
+        "ResourceQuota",
+        true,
+        &["quota"],
+        false,
+        &[Sub::Status],
+    ),
+    (
+        "",
+        "v1",
         "serviceaccounts",
         "serviceaccount",
         "ServiceAccount",
         true,
         &["sa"],
         false,
-        &[],
+        &[Sub::Token],
     ),
     (
         "",
@@ -511,6 +524,13 @@ pub fn resource_types() -> Vec<ResourceType> {
                             version: "v1".into(),
                             kind: (*kind).into(),
                             verbs: strings(&["create", "get"]),
+                        },
+                        Sub::Token => Subresource {
+                            name: "token".into(),
+                            group: "authentication.k8s.io".into(),
+                            version: "v1".into(),
+                            kind: "TokenRequest".into(),
+                            verbs: strings(&["create"]),
                         },
                         Sub::Log => Subresource {
                             name: "log".into(),

@@ -3,14 +3,8 @@
 
 use serde_json::Value;
 
-/// One `details.causes` entry of a 422 Invalid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cause {
-    /// `FieldValueRequired`, `FieldValueInvalid`, ...
-    pub reason: String,
-    pub message: String,
-    pub field: String,
-}
+pub use crate::admission::Cause;
+use crate::admission::Rejection;
 
 /// Why a store operation failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -27,6 +21,13 @@ pub enum StoreError {
         resource: String,
         name: String,
         reason: String,
+    },
+    /// 409: a server-side apply would change fields other managers own.
+    #[error("{message}")]
+    ApplyConflict {
+        message: String,
+        /// `FieldManagerConflict` causes, one per field.
+        causes: Value,
     },
     /// 422 with causes.
     #[error("{kind} \"{name}\" is invalid: {}", causes.iter().map(|c| if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) }).collect::<Vec<_>>().join(", "))]
@@ -70,7 +71,7 @@ impl StoreError {
         match self {
             StoreError::NotFound { .. } => "NotFound",
             StoreError::AlreadyExists { .. } => "AlreadyExists",
-            StoreError::Conflict { .. } => "Conflict",
+            StoreError::Conflict { .. } | StoreError::ApplyConflict { .. } => "Conflict",
             StoreError::Invalid { .. } => "Invalid",
             StoreError::BadRequest(_) => "BadRequest",
             StoreError::Forbidden { .. } => "Forbidden",
@@ -85,7 +86,9 @@ impl StoreError {
     pub fn code(&self) -> u16 {
         match self {
             StoreError::NotFound { .. } => 404,
-            StoreError::AlreadyExists { .. } | StoreError::Conflict { .. } => 409,
+            StoreError::AlreadyExists { .. }
+            | StoreError::Conflict { .. }
+            | StoreError::ApplyConflict { .. } => 409,
             StoreError::Invalid { .. } => 422,
             StoreError::BadRequest(_) => 400,
             StoreError::Forbidden { .. } => 403,
@@ -133,6 +136,7 @@ impl StoreError {
                 }
                 d
             }
+            StoreError::ApplyConflict { causes, .. } => serde_json::json!({"causes": causes}),
             _ => Value::Null,
         }
     }
@@ -142,6 +146,25 @@ impl StoreError {
         StoreError::NotFound {
             resource: resource.into(),
             name: name.into(),
+        }
+    }
+}
+
+impl From<Rejection> for StoreError {
+    fn from(r: Rejection) -> Self {
+        match r {
+            Rejection::BadRequest(message) => StoreError::BadRequest(message),
+            Rejection::Invalid {
+                kind,
+                group,
+                name,
+                causes,
+            } => StoreError::Invalid {
+                kind,
+                group,
+                name,
+                causes,
+            },
         }
     }
 }

@@ -15,10 +15,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::object::{ObjectKey, StoredObject};
-use super::selector::{FieldSelector, LabelSelector};
 use super::table::{ObjectMap, ResourceTable};
 use super::{Store, StoreError};
 use crate::registry::ResourceId;
+use crate::selector::{FieldSelector, LabelSelector};
 
 /// What to list.
 #[derive(Debug, Clone, Default)]

@@ -6,11 +6,12 @@
 //! and one watch event per change. Controllers never mutate objects any other
 //! way, so everything they do is visible to watchers like any client's write.
 
+mod apply;
 mod error;
 mod list;
 pub mod object;
 mod persist;
-pub mod selector;
+pub mod quota;
 mod table;
 pub mod watch;
 mod write;
@@ -21,11 +22,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::mpsc;
 
+pub use crate::selector::{FieldSelector, LabelSelector, SelectorError};
+pub use apply::Apply;
 pub use error::{Cause, StoreError};
 pub use list::{ListOptions, ListResult};
 pub use object::{ObjectKey, StoredObject};
 pub use persist::Snapshot;
-pub use selector::{FieldSelector, LabelSelector, SelectorError};
 pub use watch::{Delivered, EventType, WatchError, WatchEvent, WatchFilter, WatchStart, Watcher};
 pub use write::{DeleteOptions, DeleteOutcome, Patch, Propagation, Target, WriteOptions};
 

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::object::StoredObject;
-use super::selector::{FieldSelector, LabelSelector};
 use super::{Store, StoreError};
 use crate::registry::ResourceId;
+use crate::selector::{FieldSelector, LabelSelector};
 
 /// The type of a watch event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

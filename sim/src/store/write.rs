@@ -17,10 +17,24 @@ use crate::patch::{self, PatchType};
 use crate::registry::{ResourceId, ResourceType, resource_types_from_crd};
 
 /// Options shared by writes.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// `dryRun=All`: run everything, store nothing.
     pub dry_run: bool,
+    /// The manager `metadata.managedFields` credits with the write: set for
+    /// writes made through the API, `None` for the cluster's own.
+    pub field_manager: Option<Arc<str>>,
+}
+
+impl WriteOptions {
+    /// The same options, crediting no manager (the write's managed fields
+    /// are already worked out).
+    pub(super) fn unmanaged(&self) -> Self {
+        Self {
+            dry_run: self.dry_run,
+            field_manager: None,
+        }
+    }
 }
 
 /// `propagationPolicy` of a delete.
@@ -133,6 +147,7 @@ impl Store {
             meta.remove(k);
         }
         admit(&rt, &mut obj, None, &self.admission())?;
+        self.record_manager(&rt, None, &mut obj, &opts, Target::Main);
         let name = super::object::name(&obj).to_string();
         let ns = if rt.namespaced {
             namespace.to_string()
@@ -153,6 +168,7 @@ impl Store {
                 name,
             });
         }
+        self.check_quota(&state, &rt, &ns, &name, &obj)?;
         if opts.dry_run {
             return Ok(Arc::new(StoredObject::new(obj, state.rv)));
         }
@@ -235,7 +251,14 @@ impl Store {
             };
         }
         meta.remove("resourceVersion");
+        if !meta.get("managedFields").is_some_and(Value::is_array) {
+            match old["metadata"].get("managedFields") {
+                Some(kept) => meta.insert("managedFields".into(), kept.clone()),
+                None => meta.remove("managedFields"),
+            };
+        }
         admit(&rt, &mut merged, Some(old), &self.admission())?;
+        self.record_manager(&rt, Some(old), &mut merged, &opts, target);
         if spec_changed(old, &merged) {
             let generation = old["metadata"]["generation"].as_i64().unwrap_or(1) + 1;
             merged["metadata"]["generation"] = json!(generation);
@@ -314,16 +337,12 @@ impl Store {
                 patched["metadata"]["resourceVersion"] =
                     current.value()["metadata"]["resourceVersion"].clone();
             }
-            match self.update(id, namespace, patched, target, opts) {
+            match self.update(id, namespace, patched, target, opts.clone()) {
                 Err(StoreError::Conflict { .. }) if !pinned => continue,
                 other => return other,
             }
         }
-        Err(StoreError::Conflict {
-            resource: id.qualified(),
-            name: name.into(),
-            reason: "the object is being modified too often; retries exhausted".into(),
-        })
+        Err(retries_exhausted(id, name))
     }
 
     /// Read-modify-write for controllers: calls `f` on the current object and
@@ -597,11 +616,20 @@ impl Store {
     }
 }
 
-fn stored_ns(rt: &ResourceType, namespace: &str) -> String {
+pub(super) fn stored_ns(rt: &ResourceType, namespace: &str) -> String {
     if rt.namespaced {
         namespace.to_string()
     } else {
         String::new()
+    }
+}
+
+/// A write that kept losing the race with other writers.
+pub(super) fn retries_exhausted(id: &ResourceId, name: &str) -> StoreError {
+    StoreError::Conflict {
+        resource: id.qualified(),
+        name: name.into(),
+        reason: "the object is being modified too often; retries exhausted".into(),
     }
 }
 

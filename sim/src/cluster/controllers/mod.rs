@@ -1,7 +1,7 @@
 //! The workload controllers of the simulated cluster — ReplicaSet,
 //! Deployment, StatefulSet, DaemonSet, Job, CronJob, Endpoints,
-//! EndpointSlices, PodDisruptionBudgets (disruption) and ClusterRole
-//! aggregation — written like kube-controller-manager's: level-triggered
+//! EndpointSlices, PodDisruptionBudgets (disruption), ClusterRole
+//! aggregation and ResourceQuota status — written like kube-controller-manager's: level-triggered
 //! reconcilers over the store's public API (watch → work queue keyed by
 //! object → reconcile from the current state), owner references with
 //! `controller: true`, adoption and release by selector, and the events
@@ -19,6 +19,7 @@ mod endpoints;
 mod endpointslice;
 mod job;
 mod replicaset;
+mod resourcequota;
 mod revision;
 mod runtime;
 mod statefulset;
@@ -46,6 +47,7 @@ pub fn start(ctx: &ClusterContext) -> Vec<JoinHandle<()>> {
         volume::controller(ctx),
         disruption::controller(ctx),
         clusterrole_aggregation::controller(ctx),
+        resourcequota::controller(ctx),
     ] {
         tasks.extend(controller.spawn(&ctx.store, &ctx.shutdown));
     }

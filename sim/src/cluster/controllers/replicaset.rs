@@ -48,7 +48,22 @@ fn reconcile(
             for _ in active.len()..want {
                 let mut pod = pod_from_template(&rs["spec"]["template"], rs);
                 pod["metadata"]["generateName"] = json!(format!("{name}-"));
-                let created = store.create(&ids::pods(), ns, pod, WriteOptions::default())?;
+                let created = match store.create(&ids::pods(), ns, pod, WriteOptions::default()) {
+                    Ok(created) => created,
+                    Err(e) => {
+                        // A quota (or a terminating namespace) refused the
+                        // pod: say so where `kubectl describe rs` shows it,
+                        // and retry later, as upstream does.
+                        events.record(
+                            rs,
+                            EventType::Warning,
+                            "FailedCreate",
+                            &format!("Error creating: {}", without_generated_name(&e, name)),
+                            None,
+                        );
+                        return Err(e);
+                    }
+                };
                 events.record(
                     rs,
                     EventType::Normal,
@@ -123,6 +138,20 @@ fn reconcile(
         .filter_map(|p| until_available(p, min_ready, now))
         .min();
     Ok(wait.map(|s| Duration::from_secs(s.max(1) as u64)))
+}
+
+/// The refusal of a pod create with the pod named by its prefix
+/// (`pods "web-" is forbidden: …`): each retry generates a new name, and a
+/// stable message lets the recorder count repeats in one event.
+fn without_generated_name(e: &StoreError, rs_name: &str) -> String {
+    let message = e.to_string();
+    match message
+        .strip_prefix("pods \"")
+        .and_then(|rest| rest.split_once('"'))
+    {
+        Some((_, rest)) => format!("pods \"{rs_name}-\"{rest}"),
+        None => message,
+    }
 }
 
 /// Upstream's `ActivePods` order: the pods to delete first come first —

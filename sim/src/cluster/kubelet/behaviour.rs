@@ -8,8 +8,8 @@ use serde_json::Value;
 /// `"true"`: app containers exit with code 1 (or `exit-code`) after
 /// `run-seconds` and restart with CrashLoopBackOff backoff.
 pub const CRASH_LOOP: &str = "sim.pilothouse.dev/crash-loop";
-/// `"fail"`: every image pull of the pod fails (ErrImagePull → ImagePullBackOff).
-pub const IMAGE_PULL: &str = "sim.pilothouse.dev/image-pull";
+/// `"fail"`: every image pull of the pod fails (see `crate::faults`).
+pub use crate::faults::IMAGE_PULL;
 /// `"N"`: the exit code of app containers when they exit.
 pub const EXIT_CODE: &str = "sim.pilothouse.dev/exit-code";
 /// `"N"`: how long app containers run before exiting (run-to-completion

@@ -22,8 +22,8 @@ use tokio::task::JoinHandle;
 
 use super::ClusterContext;
 use super::events::{EventRecorder, EventType as Ev};
-use super::faults::{Faults, KubeletCommand};
 use super::resync_watch::{Change, ResyncWatch};
+use crate::faults::{Faults, KubeletCommand};
 use crate::registry::builtin::ids;
 use crate::store::{EventType, ListOptions, Store, StoredObject, WatchFilter};
 use behaviour::Behaviour;

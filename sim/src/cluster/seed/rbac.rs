@@ -21,7 +21,7 @@ pub fn seed(store: &Store) -> Result<(), StoreError> {
     let bindings = ResourceId::new(GROUP, "clusterrolebindings");
     let w = WriteOptions::default();
     for role in cluster_roles() {
-        store.create(&roles, "", role, w)?;
+        store.create(&roles, "", role, w.clone())?;
     }
     for (name, role, groups) in [
         ("cluster-admin", "cluster-admin", &["system:masters"][..]),
@@ -41,7 +41,7 @@ pub fn seed(store: &Store) -> Result<(), StoreError> {
             &["system:authenticated", "system:unauthenticated"],
         ),
     ] {
-        store.create(&bindings, "", binding(name, role, groups), w)?;
+        store.create(&bindings, "", binding(name, role, groups), w.clone())?;
     }
     Ok(())
 }

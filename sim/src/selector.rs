@@ -3,7 +3,10 @@
 
 use serde_json::Value;
 
-use super::object::get_path;
+/// The value at a dotted path (`spec.nodeName`), if there is one.
+fn get_path<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(obj, |v, key| v.get(key))
+}
 
 /// Why a selector string was rejected (shown in a 400 BadRequest).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

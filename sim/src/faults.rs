@@ -13,9 +13,13 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, watch};
 
-use super::kubelet::behaviour::IMAGE_PULL;
 use crate::registry::builtin::ids;
 use crate::store::{Store, StoreError, Target};
+
+/// `"fail"`: every image pull of the pod fails (ErrImagePull →
+/// ImagePullBackOff). A pod annotation the kubelets read; defined here, below
+/// them, because injecting that fault sets it.
+pub const IMAGE_PULL: &str = "sim.pilothouse.dev/image-pull";
 
 /// What the kubelets are told to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
