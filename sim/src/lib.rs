@@ -26,6 +26,7 @@ pub mod persist;
 pub mod registry;
 pub mod selector;
 pub mod server;
+pub mod shell;
 pub mod store;
 pub mod table;
 

@@ -242,6 +242,7 @@ impl Sim {
             faults: faults.clone(),
             watches: OpenWatches::default(),
             served_hosts: api::browser_guard::ServedHosts::new(addr),
+            pod_files: crate::shell::PodFileSystems::default(),
         };
         let watches = state.watches.clone();
         let app = api::router(state);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// Top-level modules of `sim/src` by layer, bottom up. Keep in step with
 /// DESIGN.md.
 const LAYERS: &[&[&str]] = &[
-    &["clock", "registry", "patch", "selector", "table"],
+    &["clock", "registry", "patch", "selector", "shell", "table"],
     &["admission", "fieldmanager"],
     &["store"],
     &["auth", "faults", "gc"],

@@ -60,6 +60,14 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
     if crate::registry::builtin::is_review_group(&rt.group) {
         return review(state, &rt, &info, req).await;
     }
+    if rt.id() == crate::registry::builtin::ids::pods()
+        && matches!(info.subresource.as_str(), "exec" | "attach")
+    {
+        return super::exec::serve(state, &info, req).await;
+    }
+    if rt.id() == crate::registry::builtin::ids::pods() && info.subresource == "portforward" {
+        return super::portforward::serve(state, &info, req).await;
+    }
     let query = Query::parse(req.uri().query().unwrap_or_default());
     let headers = req.headers().clone();
     let body = if matches!(
@@ -97,14 +105,6 @@ async fn route(state: &ApiState, info: RequestInfo, req: Request) -> Result<Resp
         ("get", "log") if rt.has_subresource("log") => {
             logs::serve(&state.store, state.shutdown.clone(), &info, &query).await
         }
-        (_, "exec" | "attach" | "portforward") => Err(ApiError::new(
-            501,
-            "NotImplemented",
-            format!(
-                "{} is not supported by the Pilothouse simulator yet",
-                info.subresource
-            ),
-        )),
         (verb, sub) => Err(ApiError::method_not_allowed(
             verb,
             &if sub.is_empty() {

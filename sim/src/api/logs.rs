@@ -195,6 +195,32 @@ pub async fn serve(
     Ok(plain(Body::from_stream(ReceiverStream::new(rx))))
 }
 
+/// How many lines a container that started at `started` has written by
+/// `t` (the index of the next one): for `attach`, which streams from there.
+pub(super) fn lines_until(started: DateTime<Utc>, t: DateTime<Utc>) -> i64 {
+    ContainerLog {
+        container: String::new(),
+        started,
+        timestamps: false,
+    }
+    .lines_until(t)
+}
+
+/// When line `i` of a container that started at `started` is written.
+pub(super) fn line_time(started: DateTime<Utc>, i: i64) -> DateTime<Utc> {
+    started + chrono::Duration::seconds(i * LINE_EVERY_SECS)
+}
+
+/// Line `i` of `container`'s log, without a timestamp.
+pub(super) fn line_text(container: &str, started: DateTime<Utc>, i: i64) -> String {
+    ContainerLog {
+        container: container.to_owned(),
+        started,
+        timestamps: false,
+    }
+    .line(i)
+}
+
 fn plain(body: Body) -> Response {
     Response::builder()
         .header(CONTENT_TYPE, "text/plain")

@@ -8,24 +8,30 @@
 //! authentication finds (`authorize.rs`); the [`Authorizer`] decides, so
 //! impersonation and RBAC slot in there without touching the handlers.
 
+mod attach;
 mod authorize;
 mod body;
 pub mod browser_guard;
+mod channel_stream;
 mod date;
 pub mod discovery;
 mod encode;
 mod eviction;
+mod exec;
 mod faults;
 mod handlers;
 mod impersonate;
 mod logs;
 pub mod open_watches;
 pub mod openapi;
+mod pod_http;
+mod portforward;
 mod protobuf;
 mod query;
 pub mod request_info;
 mod reviews;
 mod scale;
+mod spdy;
 pub mod status;
 mod token_request;
 mod watch;
@@ -69,6 +75,8 @@ pub struct ApiState {
     pub watches: OpenWatches,
     /// The `Host` names requests may carry (see `browser_guard.rs`).
     pub served_hosts: browser_guard::ServedHosts,
+    /// The simulated files of pods someone exec'ed into (`crate::shell`).
+    pub pod_files: crate::shell::PodFileSystems,
 }
 
 /// The API as an axum router (also usable as an in-process tower service).

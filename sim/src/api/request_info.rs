@@ -95,6 +95,16 @@ impl RequestInfo {
             }
         }
         .to_string();
+        // The streams of a pod run commands in it: a WebSocket `GET` of
+        // exec, attach or portforward needs `create`, as upstream
+        // authorizes it (and kubectl's SPDY fallback `POST`s anyway).
+        if info.resource == "pods"
+            && info.group.is_empty()
+            && info.verb == "get"
+            && matches!(info.subresource.as_str(), "exec" | "attach" | "portforward")
+        {
+            info.verb = "create".to_string();
+        }
         info
     }
 }
@@ -158,6 +168,19 @@ mod tests {
         );
         let i = parse(Method::DELETE, "/api/v1/namespaces/demo/configmaps", "");
         assert_eq!(i.verb, "deletecollection");
+        let i = parse(
+            Method::GET,
+            "/api/v1/namespaces/demo/pods/p/exec",
+            "command=ls&stdout=true",
+        );
+        assert_eq!(
+            (i.verb.as_str(), i.subresource.as_str()),
+            ("create", "exec")
+        );
+        assert_eq!(
+            parse(Method::GET, "/api/v1/namespaces/demo/pods/p/log", "").verb,
+            "get"
+        );
         assert!(!parse(Method::GET, "/version", "").is_resource_request);
         assert!(!parse(Method::GET, "/apis/apps/v1", "").is_resource_request);
     }

@@ -39,6 +39,8 @@ enum Sub {
     Scale,
     Log,
     Eviction,
+    /// `exec`, `attach`, `portforward`: the pod streams.
+    Stream(&'static str, &'static str),
     /// `serviceaccounts/token`: TokenRequest.
     Token,
 }
@@ -143,7 +145,14 @@ const ROWS: &[Row] = &[
         true,
         &["po"],
         true,
-        &[Sub::Eviction, Sub::Log, Sub::Status],
+        &[
+            Sub::Stream("attach", "PodAttachOptions"),
+            Sub::Eviction,
+            Sub::Stream("exec", "PodExecOptions"),
+            Sub::Log,
+            Sub::Stream("portforward", "PodPortForwardOptions"),
+            Sub::Status,
+        ],
     ),
     (
         "",
@@ -508,6 +517,13 @@ pub fn resource_types() -> Vec<ResourceType> {
                             version: "v1".into(),
                             kind: "Eviction".into(),
                             verbs: strings(&["create"]),
+                        },
+                        Sub::Stream(name, kind) => Subresource {
+                            name: (*name).into(),
+                            group: String::new(),
+                            version: "v1".into(),
+                            kind: (*kind).into(),
+                            verbs: strings(&["create", "get"]),
                         },
                         Sub::Token => Subresource {
                             name: "token".into(),
