@@ -184,7 +184,9 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn write_options(&self) -> WriteOptions {
+    /// The options of a write this request makes: its dry run and the
+    /// field manager it is credited to.
+    pub(super) fn write_options(&self) -> WriteOptions {
         let user_agent = self
             .headers
             .get(http::header::USER_AGENT)

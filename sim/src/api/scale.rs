@@ -26,12 +26,17 @@ pub(super) fn serve(ctx: &Ctx<'_>, body: &[u8]) -> Result<Response, ApiError> {
         ));
     }
     let scale = scale_of(ctx.rt, current.value());
+    // A PUT pins the resourceVersion its body carries; a patch only the one
+    // the patch itself sets (the patched Scale carries the current one,
+    // which must not turn a controller's concurrent write into a 409).
+    let mut pinned_by_patch = None;
     let wanted: Value = if ctx.info.verb == "update" {
         serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("error decoding Scale: {e}")))?
     } else {
         let patch: Value = serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+        pinned_by_patch = Some(patch["metadata"]["resourceVersion"].clone());
         let ct = super::encode::content_type(ctx.headers);
         let ty = if ct.starts_with("application/json-patch+json") {
             PatchType::Json
@@ -62,7 +67,9 @@ pub(super) fn serve(ctx: &Ctx<'_>, body: &[u8]) -> Result<Response, ApiError> {
             ),
         ));
     }
-    let pinned = wanted["metadata"]["resourceVersion"]
+    let pinned = pinned_by_patch
+        .as_ref()
+        .unwrap_or(&wanted["metadata"]["resourceVersion"])
         .as_str()
         .filter(|rv| !rv.is_empty())
         .map(str::to_string);
@@ -72,7 +79,7 @@ pub(super) fn serve(ctx: &Ctx<'_>, body: &[u8]) -> Result<Response, ApiError> {
             let mut obj = current.value().clone();
             obj["metadata"]["resourceVersion"] = json!(rv);
             set_path(&mut obj, &path, json!(replicas));
-            store.update(&id, ns, obj, Target::Main, Default::default())?
+            store.update(&id, ns, obj, Target::Main, ctx.write_options())?
         }
         None => store.modify(&id, ns, name, Target::Main, |o| {
             set_path(o, &path, json!(replicas));
