@@ -41,6 +41,25 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Runs `kubectl ARGS` with `input` as its whole stdin (then closed), as a
+/// script piped into `kubectl exec -i` or `attach -i` would be.
+async fn with_stdin(sim: &common::TestSim, args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = sim
+        .kubectl_cmd(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kubectl starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).await.expect("stdin written");
+    drop(stdin);
+    let what = format!("`{}` to exit", common::command_line(args));
+    common::within(&what, common::KUBECTL_TIMEOUT, child.wait_with_output())
+        .await
+        .expect("kubectl runs")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exec_prints_output_and_exits_with_the_commands_code() {
     let sim = common::start().await;
@@ -89,26 +108,7 @@ async fn exec_with_stdin_runs_a_script_line_by_line() {
     let sim = common::start().await;
     ready(&sim, "myapp-pod").await;
     let args = exec_args(&["-i"], &["sh"]);
-    let mut child = sim
-        .kubectl_cmd(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kubectl starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(b"echo one\nexit 4\n")
-        .await
-        .expect("stdin written");
-    drop(stdin);
-    let out = common::within(
-        "`kubectl exec -i -- sh` to exit",
-        common::KUBECTL_TIMEOUT,
-        child.wait_with_output(),
-    )
-    .await
-    .expect("kubectl runs");
+    let out = with_stdin(&sim, &args, b"echo one\nexit 4\n").await;
     assert_eq!(text(&out.stdout), "one\n", "{}", text(&out.stderr));
     assert_eq!(out.status.code(), Some(4));
 }
@@ -417,26 +417,12 @@ async fn attach_with_stdin_talks_to_a_shell_container() {
     )
     .await;
     ready(&sim, "console").await;
-    let mut child = sim
-        .kubectl_cmd(&["attach", "-i", "console", "-n", "demo", "-c", "shell"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kubectl starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(b"echo attached to $HOSTNAME\nexit 2\n")
-        .await
-        .expect("typed");
-    drop(stdin);
-    let out = common::within(
-        "`kubectl attach -i` to exit",
-        common::KUBECTL_TIMEOUT,
-        child.wait_with_output(),
+    let out = with_stdin(
+        &sim,
+        &["attach", "-i", "console", "-n", "demo", "-c", "shell"],
+        b"echo attached to $HOSTNAME\nexit 2\n",
     )
-    .await
-    .expect("kubectl runs");
+    .await;
     assert_eq!(
         text(&out.stdout),
         "attached to console\n",

@@ -35,16 +35,7 @@ pub async fn serve(
     let stored = state.store.get(&ids::pods(), &info.namespace, &info.name)?;
     let pod = stored.value();
     let container = container(pod, &info.name, query.get("container"))?;
-    if pod["spec"]["nodeName"]
-        .as_str()
-        .unwrap_or_default()
-        .is_empty()
-    {
-        return Err(ApiError::bad_request(format!(
-            "pod {} does not have a host assigned",
-            info.name
-        )));
-    }
+    require_host(pod, &info.name)?;
     if !running(pod, &container) {
         return Ok(kubelet_error(
             StatusCode::NOT_FOUND,
@@ -126,6 +117,21 @@ pub async fn serve(
 
 /// The container a request names (or the pod's only one), as the
 /// apiserver checks it.
+/// Upstream's refusal of a stream into a pod no node runs yet (exec,
+/// attach and port-forward all go through the pod's kubelet).
+pub(super) fn require_host(pod: &Value, name: &str) -> Result<(), ApiError> {
+    if pod["spec"]["nodeName"]
+        .as_str()
+        .unwrap_or_default()
+        .is_empty()
+    {
+        return Err(ApiError::bad_request(format!(
+            "pod {name} does not have a host assigned"
+        )));
+    }
+    Ok(())
+}
+
 fn container(pod: &Value, name: &str, asked: Option<&str>) -> Result<String, ApiError> {
     let names = |list: &str| -> Vec<String> {
         pod["spec"][list]

@@ -44,16 +44,7 @@ pub async fn serve(
 ) -> Result<Response, ApiError> {
     let stored = state.store.get(&ids::pods(), &info.namespace, &info.name)?;
     let pod = stored.value();
-    if pod["spec"]["nodeName"]
-        .as_str()
-        .unwrap_or_default()
-        .is_empty()
-    {
-        return Err(ApiError::bad_request(format!(
-            "pod {} does not have a host assigned",
-            info.name
-        )));
-    }
+    super::exec::require_host(pod, &info.name)?;
     if pod["status"]["phase"] != "Running" {
         return Err(ApiError::bad_request(format!(
             "unable to do port forwarding: pod {} is not running",
