@@ -173,4 +173,47 @@ pub struct Row {
     pub taints: Vec<String>,
     /// One cell per column of [`crate::rows::columns`] for this kind.
     pub cells: Vec<Cell>,
+    /// What a service map or ownership graph reads beyond the cells, for
+    /// the kinds they draw; kept on the server (never sent with a list).
+    #[serde(skip)]
+    pub wiring: Option<Box<Wiring>>,
+}
+
+/// The few fields of a Service, EndpointSlice, Ingress or workload that a
+/// diagram draws and its list does not show, so a service map or ownership
+/// graph is drawn from the shared caches rather than from whole objects
+/// listed again from the cluster on every redraw for every viewer. Each
+/// list is bounded, as every row is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wiring {
+    Service {
+        /// `ClusterIP`, `NodePort`, `LoadBalancer`, `ExternalName`.
+        type_: String,
+        cluster_ip: String,
+        /// Port and protocol of each port.
+        ports: Vec<(i32, String)>,
+    },
+    EndpointSlice {
+        /// How many endpoints the slice holds.
+        endpoints: usize,
+        /// The pods its endpoints point at.
+        pods: Vec<String>,
+    },
+    Ingress {
+        hosts: Vec<String>,
+        /// The Services its rules and default backend route to.
+        services: Vec<String>,
+    },
+    Workload {
+        /// `spec.replicas` (Deployment, ReplicaSet, StatefulSet).
+        replicas: Option<i32>,
+        /// A ReplicaSet's `deployment.kubernetes.io/revision`.
+        revision: Option<String>,
+        /// A DaemonSet's `status.desiredNumberScheduled`.
+        desired_scheduled: i32,
+        /// A CronJob's schedule.
+        schedule: String,
+        /// A Job's `spec.completions`.
+        completions: Option<i32>,
+    },
 }

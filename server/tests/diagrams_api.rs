@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::http::{Response, StatusCode, header};
 use futures::{SinkExt, StreamExt};
 use http_body_util::BodyExt;
+use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
@@ -276,19 +277,7 @@ async fn next(socket: &mut Socket) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_topology_is_drawn_again_when_a_node_is_cordoned() {
     let f = serve().await;
-    let mut request = format!("ws://{}/api/v1/stream", f.addr)
-        .into_client_request()
-        .unwrap();
-    let headers = request.headers_mut();
-    headers.insert(header::COOKIE, f.cookie.parse().unwrap());
-    headers.insert(header::ORIGIN, f.origin().parse().unwrap());
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let subscribe = json!({"op": "diagram", "id": "topology", "cluster": "sim",
-        "query": {"kind": "topology", "lang": "en"}});
-    socket
-        .send(Message::text(subscribe.to_string()))
-        .await
-        .unwrap();
+    let mut socket = subscribe(&f, json!({"kind": "topology", "lang": "en"})).await;
     let first = next(&mut socket).await;
     assert_eq!(first["type"], "diagram", "{first}");
     let svg = first["svg"].as_str().unwrap();
@@ -312,6 +301,95 @@ async fn a_live_topology_is_drawn_again_when_a_node_is_cordoned() {
         let message = next(&mut socket).await;
         assert_eq!(message["type"], "diagram", "{message}");
         if message["svg"].as_str().unwrap().contains("cordoned") {
+            break;
+        }
+    }
+    f.sim.shutdown().await;
+}
+
+/// Subscribes to a live diagram on the stream.
+async fn subscribe(f: &Served, query: Value) -> Socket {
+    let mut request = format!("ws://{}/api/v1/stream", f.addr)
+        .into_client_request()
+        .unwrap();
+    let headers = request.headers_mut();
+    headers.insert(header::COOKIE, f.cookie.parse().unwrap());
+    headers.insert(header::ORIGIN, f.origin().parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let subscribe = json!({"op": "diagram", "id": "d", "cluster": "sim", "query": query});
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .unwrap();
+    socket
+}
+
+/// The service map of `demo`, drawn from the shared caches: each Service
+/// with its type and ports, the EndpointSlices the cluster made for it,
+/// the pods they point at, and the Ingress-free Services alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_map_shows_services_ports_slices_and_pods() {
+    let f = serve().await;
+    let path = "/api/v1/clusters/sim/diagrams/service?namespace=demo&format=plantuml";
+    // The slices name their pods once the pods have IPs: wait for it.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let puml = loop {
+        let puml = text(&f, path).await;
+        if puml.contains("\"web-") && puml.contains("EndpointSlice") {
+            break puml;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no slice of web: {puml}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(puml.contains("80/TCP"), "{puml}");
+    assert!(puml.contains("5432/TCP"), "{puml}");
+    assert!(puml.contains("\"ClusterIP 10."), "{puml}");
+    assert!(puml.contains("selects"), "{puml}");
+    // A Service's page draws that Service alone.
+    let one = text(
+        &f,
+        "/api/v1/clusters/sim/diagrams/service?namespace=demo&name=db&format=plantuml",
+    )
+    .await;
+    assert!(one.contains("5432/TCP") && !one.contains("80/TCP"), "{one}");
+    f.sim.shutdown().await;
+}
+
+/// The ownership graph of `demo` names each workload's replicas, and is
+/// drawn again, live, when a Deployment is scaled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_ownership_graph_follows_a_scaled_deployment() {
+    let f = serve().await;
+    let mut socket = subscribe(
+        &f,
+        json!({"kind": "ownership", "namespace": "demo", "lang": "en"}),
+    )
+    .await;
+    let first = next(&mut socket).await;
+    assert_eq!(first["type"], "diagram", "{first}");
+    let svg = first["svg"].as_str().unwrap();
+    assert!(svg.contains("replicas 3"), "{svg}");
+    assert!(svg.contains("StatefulSet"), "{svg}");
+    assert!(
+        svg.contains(r#"href="/c/sim/k/deployments.apps/demo/web""#),
+        "{svg}"
+    );
+
+    Api::<Deployment>::namespaced(f.kube.clone(), "demo")
+        .patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 4}})),
+        )
+        .await
+        .unwrap();
+    loop {
+        let message = next(&mut socket).await;
+        assert_eq!(message["type"], "diagram", "{message}");
+        if message["svg"].as_str().unwrap().contains("replicas 4") {
             break;
         }
     }

@@ -93,7 +93,8 @@ pub fn pod(row: &Row) -> Pod {
     }
 }
 
-fn meta(row: &Row) -> ObjectMeta {
+/// Identity, owners and creation time.
+pub(super) fn meta(row: &Row) -> ObjectMeta {
     ObjectMeta {
         name: Some(row.name.clone()),
         namespace: row.namespace.clone(),

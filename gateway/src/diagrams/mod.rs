@@ -3,14 +3,17 @@
 //! one authorisation function, and a kind the subject may not list is left
 //! out, so a diagram never shows more than its user may list.
 //!
-//! Where the objects come from is chosen by size: nodes and pods (the
-//! kinds that reach 5,000 and 150,000) from the shared caches' rows
-//! ([`from_rows`]; the topology reads pod rows as they are, [`pod_rows`]); Services, EndpointSlices, Ingresses and workloads —
-//! which hold what rows leave out (ports, endpoints, revisions) and are
-//! few in one namespace — whole, listed from the cluster; a pod's anatomy
-//! from the pod itself, fetched as its detail page fetches it.
+//! Every diagram but a pod's anatomy is drawn from the shared caches'
+//! rows, never from objects listed again per drawing: nodes and pods from
+//! what their rows hold ([`from_rows`]; the topology reads pod rows as
+//! they are, [`pod_rows`]); Services, EndpointSlices, Ingresses and
+//! workloads from their rows' [`Wiring`](crate::row::Wiring) — ports,
+//! endpoints, backends, revisions ([`from_wiring`]). A pod's anatomy
+//! (containers, volumes, mounts) comes from the pod itself, fetched as its
+//! detail page fetches it.
 
 mod from_rows;
+mod from_wiring;
 mod live;
 mod pod_rows;
 mod topology;
@@ -18,19 +21,14 @@ mod topology;
 use std::sync::Arc;
 
 use diagram::{ClusterObjects, Diagram, DiagramKind, Lang, Options};
-use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::core::v1::Node;
-use kube::api::{Api, ListParams};
-use serde::de::DeserializeOwned;
 
-use crate::authz::{Subject, authorize};
+use crate::authz::Subject;
 use crate::cache::RowCache;
-use crate::cluster::Cluster;
 use crate::diagram_query::DiagramQuery;
 use crate::error::GatewayError;
-use crate::gateway::{Gateway, list_action, unavailable};
+use crate::gateway::Gateway;
 use crate::row::Row;
-use crate::watch::one_line;
 
 pub use from_rows::node as node_of_row;
 pub use live::LiveDiagram;
@@ -205,93 +203,87 @@ impl Gateway {
                 objects.pods = vec![pod];
             }
             DiagramKind::Service => {
-                objects.pods = self
-                    .rows_as(subject, cluster, "pods", ns, |r| from_rows::pod(r))
+                let rows = Gather::new(self, subject, cluster, ns);
+                objects.pods = rows.of("pods", from_rows::pod).await?;
+                objects.services = rows.of("services", from_wiring::service).await?;
+                objects.endpoint_slices = rows
+                    .of(
+                        "endpointslices.discovery.k8s.io",
+                        from_wiring::endpoint_slice,
+                    )
                     .await?;
-                let handle = self.cluster(subject, cluster)?;
-                objects.services = self.fetch(subject, &handle, "services", ns).await?;
-                objects.endpoint_slices = self
-                    .fetch(subject, &handle, "endpointslices.discovery.k8s.io", ns)
+                objects.ingresses = rows
+                    .of("ingresses.networking.k8s.io", from_wiring::ingress)
                     .await?;
-                objects.ingresses = self
-                    .fetch(subject, &handle, "ingresses.networking.k8s.io", ns)
-                    .await?;
-                objects.deployments = self.fetch(subject, &handle, "deployments.apps", ns).await?;
+                objects.deployments = rows.of("deployments.apps", from_wiring::deployment).await?;
             }
             DiagramKind::Ownership => {
-                objects.pods = self
-                    .rows_as(subject, cluster, "pods", ns, |r| from_rows::pod(r))
+                let rows = Gather::new(self, subject, cluster, ns);
+                objects.pods = rows.of("pods", from_rows::pod).await?;
+                objects.deployments = rows.of("deployments.apps", from_wiring::deployment).await?;
+                objects.replica_sets = rows
+                    .of("replicasets.apps", from_wiring::replica_set)
                     .await?;
-                let handle = self.cluster(subject, cluster)?;
-                objects.deployments = self.fetch(subject, &handle, "deployments.apps", ns).await?;
-                objects.replica_sets = self.fetch(subject, &handle, "replicasets.apps", ns).await?;
-                objects.stateful_sets = self
-                    .fetch(subject, &handle, "statefulsets.apps", ns)
+                objects.stateful_sets = rows
+                    .of("statefulsets.apps", from_wiring::stateful_set)
                     .await?;
-                objects.daemon_sets = self.fetch(subject, &handle, "daemonsets.apps", ns).await?;
-                objects.jobs = self.fetch(subject, &handle, "jobs.batch", ns).await?;
-                objects.cron_jobs = self.fetch(subject, &handle, "cronjobs.batch", ns).await?;
+                objects.daemon_sets = rows.of("daemonsets.apps", from_wiring::daemon_set).await?;
+                objects.jobs = rows.of("jobs.batch", from_wiring::job).await?;
+                objects.cron_jobs = rows.of("cronjobs.batch", from_wiring::cron_job).await?;
             }
         }
         Ok(objects)
     }
+}
 
-    /// The cached rows of a kind the subject may list, turned into objects;
-    /// none when the subject may not list it.
-    async fn rows_as<T>(
-        &self,
-        subject: &Subject,
-        cluster: &str,
-        slug: &str,
-        namespace: Option<&str>,
-        convert: impl Fn(&Arc<Row>) -> T,
-    ) -> Result<Vec<T>, GatewayError> {
-        match self.all_rows(subject, cluster, slug, namespace).await {
-            Ok(rows) => Ok(rows.iter().map(convert).collect()),
-            Err(GatewayError::Forbidden(_)) => Ok(Vec::new()),
-            Err(err) => Err(err),
+/// The rows a diagram of one namespace (or all) is drawn from, read for
+/// one subject.
+struct Gather<'a> {
+    gateway: &'a Gateway,
+    subject: &'a Subject,
+    cluster: &'a str,
+    namespace: Option<&'a str>,
+}
+
+impl<'a> Gather<'a> {
+    fn new(
+        gateway: &'a Gateway,
+        subject: &'a Subject,
+        cluster: &'a str,
+        namespace: Option<&'a str>,
+    ) -> Self {
+        Self {
+            gateway,
+            subject,
+            cluster,
+            namespace,
         }
     }
 
-    /// Whole objects of a namespaced kind, listed from the cluster, in the
-    /// namespaces the subject may list; none when the cluster does not
-    /// serve the kind.
-    async fn fetch<K>(
-        &self,
-        subject: &Subject,
-        cluster: &Arc<Cluster>,
-        slug: &str,
-        namespace: Option<&str>,
-    ) -> Result<Vec<K>, GatewayError>
-    where
-        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + DeserializeOwned
-            + std::fmt::Debug,
-    {
-        let Some(info) = cluster.discovered().by_slug(slug).cloned() else {
-            return Ok(Vec::new());
-        };
-        let visible = |ns: Option<&str>| {
-            authorize(subject, &list_action(cluster.name(), &info, ns)).allowed()
-        };
-        if !visible(namespace) && namespace.is_some() {
+    /// The cached rows of a kind the subject may list, turned into objects;
+    /// none when the subject may not list it, or the cluster does not
+    /// serve it (a cluster without Ingresses draws its Services alone,
+    /// without waiting for a rediscovery that would not find the kind).
+    async fn of<T>(&self, slug: &str, convert: impl Fn(&Row) -> T) -> Result<Vec<T>, GatewayError> {
+        let Self {
+            gateway,
+            subject,
+            cluster,
+            namespace,
+        } = *self;
+        if gateway
+            .cluster(subject, cluster)?
+            .discovered()
+            .by_slug(slug)
+            .is_none()
+        {
             return Ok(Vec::new());
         }
-        let client = cluster.client().ok_or_else(|| unavailable(cluster))?;
-        let api: Api<K> = match namespace {
-            Some(ns) => Api::namespaced(client, ns),
-            None => Api::all(client),
-        };
-        let list = api
-            .list(&ListParams::default())
-            .await
-            .map_err(|e| GatewayError::Cluster(one_line(&e)))?;
-        Ok(list
-            .items
-            .into_iter()
-            .filter(|o| visible(o.meta().namespace.as_deref()))
-            .collect())
+        match gateway.all_rows(subject, cluster, slug, namespace).await {
+            Ok(rows) => Ok(rows.iter().map(|row| convert(row)).collect()),
+            Err(GatewayError::Forbidden(_)) => Ok(Vec::new()),
+            Err(err) => Err(err),
+        }
     }
 }
 

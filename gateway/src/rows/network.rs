@@ -9,11 +9,16 @@ use serde_json::Value;
 use super::fields::{
     builtin_columns, clip, int_of, list_of, list_with_more, or_none, str_of, string_map, text_cell,
 };
-use crate::row::{Column, Health, Row};
+use crate::row::{Column, Health, Row, Wiring};
 
 /// kubectl lists every port of a Service; a row stops at this many (then
 /// `+ N more...`), so a hostile object cannot make it large.
 const MAX_PORTS: usize = 16;
+/// An EndpointSlice holds at most 1,000 endpoints (upstream's validation);
+/// a row keeps the pods of that many.
+const MAX_SLICE_PODS: usize = 1_000;
+/// An Ingress's hosts and backend Services a row keeps for diagrams.
+const MAX_INGRESS_LINKS: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Network {
@@ -101,6 +106,21 @@ fn service(service: &Value, row: &mut Row) {
         Health::Neutral
     };
     row.selector = string_map(&spec["selector"]);
+    row.wiring = Some(Box::new(Wiring::Service {
+        type_: clip(type_),
+        cluster_ip: clip(cluster_ip),
+        ports: list_of(&spec["ports"])
+            .iter()
+            .take(MAX_PORTS)
+            .map(|p| {
+                let protocol = match str_of(&p["protocol"]) {
+                    "" => "TCP",
+                    protocol => protocol,
+                };
+                (int_of(&p["port"]) as i32, clip(protocol))
+            })
+            .collect(),
+    }));
 }
 
 /// EXTERNAL-IP: external IPs, the load balancer's addresses, `<pending>`
@@ -189,6 +209,18 @@ fn endpoint_slice(slice: &Value, row: &mut Row) {
         .flat_map(|e| list_of(&e["addresses"]).iter().map(str_of))
         .collect();
     row.health = ready_health(!addresses.is_empty());
+    let endpoints = list_of(&slice["endpoints"]);
+    row.wiring = Some(Box::new(Wiring::EndpointSlice {
+        endpoints: endpoints.len(),
+        pods: endpoints
+            .iter()
+            .map(|e| &e["targetRef"])
+            .filter(|t| str_of(&t["kind"]) == "Pod")
+            .map(|t| clip(str_of(&t["name"])))
+            .filter(|name| !name.is_empty())
+            .take(MAX_SLICE_PODS)
+            .collect(),
+    }));
     row.cells = vec![
         text_cell(str_of(&slice["addressType"])),
         text_cell(&list_with_more(ports, 3, "<unset>")),
@@ -221,6 +253,38 @@ fn ingress(ingress: &Value, row: &mut Row) {
     } else {
         Health::Ok
     };
+    row.wiring = Some(Box::new(ingress_wiring(spec)));
+}
+
+/// An Ingress's hosts, and the Services its default backend and rules
+/// route to, each once.
+fn ingress_wiring(spec: &Value) -> Wiring {
+    let rules = list_of(&spec["rules"]);
+    let mut services: Vec<String> = Vec::new();
+    let backends = std::iter::once(&spec["defaultBackend"]).chain(
+        rules
+            .iter()
+            .flat_map(|r| list_of(&r["http"]["paths"]))
+            .map(|p| &p["backend"]),
+    );
+    for name in backends.map(|b| str_of(&b["service"]["name"])) {
+        if !name.is_empty()
+            && services.len() < MAX_INGRESS_LINKS
+            && !services.iter().any(|s| s == name)
+        {
+            services.push(clip(name));
+        }
+    }
+    Wiring::Ingress {
+        hosts: rules
+            .iter()
+            .map(|r| str_of(&r["host"]))
+            .filter(|h| !h.is_empty())
+            .take(MAX_INGRESS_LINKS)
+            .map(clip)
+            .collect(),
+        services,
+    }
 }
 
 /// HOSTS: the first three hosts of the rules; the `+ N more...` counts

@@ -9,10 +9,10 @@
 use serde_json::Value;
 
 use super::fields::{
-    bool_of, builtin_columns, condition, condition_true, count_cell, human_duration, int_of,
+    bool_of, builtin_columns, clip, condition, condition_true, count_cell, human_duration, int_of,
     list_of, or_none, ratio_cell, str_of, string_map, text_cell, unix_of,
 };
-use crate::row::{Cell, Column, Health, Row};
+use crate::row::{Cell, Column, Health, Row, Wiring};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Workload {
@@ -80,6 +80,9 @@ impl Workload {
 
     pub fn project(self, object: &Value, row: &mut Row) {
         row.selector = string_map(&object["spec"]["selector"]["matchLabels"]);
+        if self != Self::DisruptionBudget {
+            row.wiring = Some(Box::new(wiring(object)));
+        }
         match self {
             Self::Job => return job(object, row),
             Self::CronJob => return cron_job(object, row),
@@ -165,6 +168,23 @@ impl Workload {
             (_, true) => Health::Progressing,
             (false, false) => Health::Warning,
         }
+    }
+}
+
+/// What the ownership graph labels a workload with: replicas, a
+/// ReplicaSet's revision, a DaemonSet's desired count, a CronJob's
+/// schedule, a Job's completions (each kind reads its own).
+fn wiring(object: &Value) -> Wiring {
+    let (spec, status) = (&object["spec"], &object["status"]);
+    let small = |v: &Value| v.as_i64().map(|n| n.clamp(0, i32::MAX as i64) as i32);
+    Wiring::Workload {
+        replicas: small(&spec["replicas"]),
+        revision: object["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+            .as_str()
+            .map(clip),
+        desired_scheduled: small(&status["desiredNumberScheduled"]).unwrap_or(0),
+        schedule: clip(str_of(&spec["schedule"])),
+        completions: small(&spec["completions"]),
     }
 }
 
