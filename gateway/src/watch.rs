@@ -243,7 +243,9 @@ async fn run(client: Client, watch: std::sync::Weak<KindWatch>) {
                 watch.write(|cache| cache.remove(namespace.as_deref(), &name));
             }
             Err(err) => {
-                tracing::debug!(kind = %info.key.slug(), error = %err, "watch failed; retrying");
+                // Operators should hear of it: while a watch retries (and
+                // after a 410, relists), its views show rows as last seen.
+                tracing::warn!(kind = %info.key.slug(), error = %err, "watch failed; retrying");
                 // Rows stay as last seen; the page says the list is stale.
                 watch.set_sync(SyncState::Retrying {
                     error: one_line(&err),

@@ -209,8 +209,9 @@ async fn run_scale(args: &Args, bin: &Path, nodes: usize, per_node: usize) -> Re
     f.rss_after = procs::rss_mib(serve_pid);
     let log = std::fs::read_to_string(dir.path().join("serve.log"))?;
     f.splits = splits(&log);
-    if f.missed > 0 {
-        // Why a change was missed is in the server's warnings.
+    if f.missed > 0 || f.relists > 0.0 {
+        // Why a change was missed, or a watch relisted, is in the server's
+        // warnings (a failed watch says why).
         for line in log
             .lines()
             .map(without_colours)
